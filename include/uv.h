@@ -378,6 +378,7 @@ struct uv__work {
 struct uv__timer_priv {
   uv_timer_cb cb;
   struct uv__heap_node node;
+  struct uv__queue ready;      /* linked while due but not yet run */
   uint64_t due;
   uint64_t repeat;
   uint64_t start_seq;

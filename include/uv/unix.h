@@ -179,14 +179,14 @@ struct uv__loop_priv {
   int wakeup_wfd;
   int wakeup_pending;              /* atomic */
   struct uv__queue wq;             /* finished thread-pool work */
-  pthread_mutex_t wq_mutex;
+  uv_mutex_t wq_mutex;
   /* Signals and child processes. */
   int signal_pipefd[2];
   uv__io_t signal_watcher;
   struct uv__queue process_handles;
   int emfile_fd;                   /* spare descriptor for EMFILE on accept */
   /* Metrics. */
-  pthread_mutex_t metrics_mutex;
+  uv_mutex_t metrics_mutex;
   uint64_t loop_count;
   uint64_t events;
   uint64_t events_waiting;

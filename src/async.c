@@ -1,0 +1,76 @@
+/* uvcore — async handles: the one handle other threads may poke.
+ *
+ * priv.state packs a "pending" bit (bit 0) and a count of senders currently
+ * inside uv_async_send (the other bits).  A sender raises the count before
+ * touching the loop and lowers it after, so uv_close() can wait for senders
+ * in flight and the handle's memory is never written after its close
+ * callback — the use-after-free that racing send/close causes otherwise.
+ * Sends coalesce: while pending, further sends are no-ops.  Everything here
+ * is async-signal-safe.
+ */
+#include "internal.h"
+
+#include <sched.h>
+
+#define ASYNC_PENDING 1
+#define ASYNC_SENDER 2
+
+int uv_async_init(uv_loop_t* loop, uv_async_t* async, uv_async_cb async_cb) {
+  if (loop == NULL || async == NULL)
+    return UV_EINVAL;
+  uv__handle_init(loop, (uv_handle_t*) async, UV_ASYNC);
+  async->priv.cb = async_cb;
+  async->priv.state = 0;
+  uv__queue_insert_tail(&loop->priv.async_handles, &async->priv.queue);
+  uv__handle_start((uv_handle_t*) async);
+  return 0;
+}
+
+int uv_async_send(uv_async_t* async) {
+  int old;
+
+  if (async == NULL || async->type != UV_ASYNC)
+    return UV_EINVAL;
+
+  /* Cheap check first: a pending handle needs nothing more. */
+  if (__atomic_load_n(&async->priv.state, __ATOMIC_RELAXED) & ASYNC_PENDING)
+    return 0;
+
+  __atomic_fetch_add(&async->priv.state, ASYNC_SENDER, __ATOMIC_SEQ_CST);
+  old = __atomic_fetch_or(&async->priv.state, ASYNC_PENDING, __ATOMIC_SEQ_CST);
+  if (!(old & ASYNC_PENDING))
+    uv__platform_wakeup(async->loop);
+  __atomic_fetch_sub(&async->priv.state, ASYNC_SENDER, __ATOMIC_SEQ_CST);
+  return 0;
+}
+
+void uv__async_dispatch(uv_loop_t* loop) {
+  struct uv__queue todo;
+  struct uv__queue* q;
+  uv_async_t* h;
+  int old;
+
+  uv__queue_move(&loop->priv.async_handles, &todo);
+  while (!uv__queue_empty(&todo)) {
+    q = uv__queue_head(&todo);
+    h = uv__queue_data(q, uv_async_t, priv.queue);
+    uv__queue_remove(q);
+    uv__queue_insert_tail(&loop->priv.async_handles, q);
+
+    old = __atomic_fetch_and(&h->priv.state, ~ASYNC_PENDING,
+                             __ATOMIC_SEQ_CST);
+    if (!(old & ASYNC_PENDING))
+      continue;
+    if (h->priv.cb != NULL && !uv__is_closing((uv_handle_t*) h))
+      h->priv.cb(h);
+  }
+}
+
+void uv__async_close(uv_async_t* h) {
+  /* Senders finish within a few instructions; waiting here is what makes
+   * freeing the handle after its close callback safe. */
+  while (__atomic_load_n(&h->priv.state, __ATOMIC_SEQ_CST) >= ASYNC_SENDER)
+    sched_yield();
+  uv__queue_remove(&h->priv.queue);
+  uv__handle_stop((uv_handle_t*) h);
+}

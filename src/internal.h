@@ -1,0 +1,143 @@
+/* uvcore — internal declarations shared by the portable core and every
+ * platform: handle and request bookkeeping, the allocator, and the entry
+ * points of the portable subsystems.  The contract with the platform layer
+ * is in platform.h.
+ */
+#ifndef UV_SRC_INTERNAL_H
+#define UV_SRC_INTERNAL_H
+
+#include "uv.h"
+#include "queue.h"
+#include "heap.h"
+#include "platform.h"
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define uv__container_of(ptr, type, member) \
+  ((type*) ((char*) (ptr) - offsetof(type, member)))
+
+#define UV__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Handle state bits (hpriv.flags).  Bits from 0x100 up belong to the
+ * individual handle types and are defined next to their code. */
+enum {
+  UV__H_CLOSING = 0x01,   /* uv_close() called */
+  UV__H_CLOSED = 0x02,    /* close callback about to run / ran */
+  UV__H_ACTIVE = 0x04,
+  UV__H_REF = 0x08,
+  UV__H_INTERNAL = 0x10,  /* owned by the library, hidden from uv_walk */
+  UV__H_TYPE_SHIFT = 8
+};
+
+/* Loop state bits (loop->priv.flags). */
+enum {
+  UV__LOOP_BLOCK_SIGPROF = 0x01,
+  UV__LOOP_METRICS_IDLE = 0x02
+};
+
+/* ---- allocator (allocator.c) ------------------------------------------ */
+void* uv__malloc(size_t size);
+void* uv__calloc(size_t count, size_t size);
+void* uv__realloc(void* ptr, size_t size);
+void* uv__reallocf(void* ptr, size_t size);  /* frees ptr on failure */
+void uv__free(void* ptr);
+char* uv__strdup(const char* s);
+char* uv__strndup(const char* s, size_t n);
+
+/* ---- handles ----------------------------------------------------------- */
+static inline void uv__handle_init(uv_loop_t* loop, uv_handle_t* h,
+                                   uv_handle_type type) {
+  h->loop = loop;
+  h->type = type;
+  h->hpriv.flags = UV__H_REF;
+  h->hpriv.close_cb = NULL;
+  h->hpriv.next_closing = NULL;
+  uv__queue_insert_tail(&loop->priv.handle_queue, &h->hpriv.handle_queue);
+}
+
+static inline int uv__is_active(const uv_handle_t* h) {
+  return (h->hpriv.flags & UV__H_ACTIVE) != 0;
+}
+
+static inline int uv__is_closing(const uv_handle_t* h) {
+  return (h->hpriv.flags & (UV__H_CLOSING | UV__H_CLOSED)) != 0;
+}
+
+/* Marks a handle active; an active referenced handle keeps the loop alive. */
+static inline void uv__handle_start(uv_handle_t* h) {
+  if (h->hpriv.flags & UV__H_ACTIVE)
+    return;
+  h->hpriv.flags |= UV__H_ACTIVE;
+  if (h->hpriv.flags & UV__H_REF)
+    h->loop->priv.active_handles++;
+}
+
+static inline void uv__handle_stop(uv_handle_t* h) {
+  if (!(h->hpriv.flags & UV__H_ACTIVE))
+    return;
+  h->hpriv.flags &= ~UV__H_ACTIVE;
+  if (h->hpriv.flags & UV__H_REF)
+    h->loop->priv.active_handles--;
+}
+
+static inline void uv__req_register(uv_loop_t* loop) {
+  loop->priv.active_reqs++;
+}
+
+static inline void uv__req_unregister(uv_loop_t* loop) {
+  assert(loop->priv.active_reqs > 0);
+  loop->priv.active_reqs--;
+}
+
+static inline void uv__req_init(uv_loop_t* loop, uv_req_t* req,
+                                uv_req_type type) {
+  req->type = type;
+  uv__req_register(loop);
+}
+
+int uv__loop_alive(const uv_loop_t* loop);
+
+/* Queues a closing handle for the closing phase (handle.c). */
+void uv__make_close_pending(uv_handle_t* h);
+void uv__run_closing_handles(uv_loop_t* loop);
+
+/* ---- portable subsystems ---------------------------------------------- */
+void uv__run_timers(uv_loop_t* loop);
+int uv__next_timeout(const uv_loop_t* loop);
+void uv__timer_close(uv_timer_t* h);
+
+void uv__run_idle(uv_loop_t* loop);
+void uv__run_prepare(uv_loop_t* loop);
+void uv__run_check(uv_loop_t* loop);
+void uv__loop_watcher_close(uv_handle_t* h);
+
+void uv__async_close(uv_async_t* h);
+/* Runs the callbacks of every async handle that was sent to. */
+void uv__async_dispatch(uv_loop_t* loop);
+
+/* ---- thread pool (threadpool.c) --------------------------------------- */
+enum uv__work_kind {
+  UV__WORK_CPU,        /* user work */
+  UV__WORK_FAST_IO,    /* filesystem */
+  UV__WORK_SLOW_IO     /* DNS: may block for seconds; never fills the pool */
+};
+
+/* Runs w->work on a pool thread, then w->done on the loop thread with
+ * status 0, or UV_ECANCELED when cancelled before it started. */
+void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
+                     enum uv__work_kind kind,
+                     void (*work)(struct uv__work* w),
+                     void (*done)(struct uv__work* w, int status));
+/* Called on the loop thread when the pool signalled completions. */
+void uv__work_done(uv_loop_t* loop);
+/* Stops the pool threads; uv_library_shutdown() and fork use it. */
+void uv__threadpool_cleanup(void);
+
+/* ---- metrics (metrics.c) ---------------------------------------------- */
+void uv__metrics_poll_enter(uv_loop_t* loop);
+void uv__metrics_poll_leave(uv_loop_t* loop, unsigned int nevents,
+                            int was_waiting);
+
+#endif /* UV_SRC_INTERNAL_H */

@@ -1,0 +1,55 @@
+/* uvcore — loop metrics: iteration and event counts, and (when enabled
+ * with UV_METRICS_IDLE_TIME) the time spent waiting in the poll phase.
+ * Idle time may be read from other threads, hence the lock. */
+#include "internal.h"
+
+#include <string.h>
+
+void uv__metrics_poll_enter(uv_loop_t* loop) {
+  if (!(loop->priv.flags & UV__LOOP_METRICS_IDLE))
+    return;
+  uv_mutex_lock(&loop->priv.metrics_mutex);
+  loop->priv.poll_entry_time = uv__hrtime_ns(0);
+  uv_mutex_unlock(&loop->priv.metrics_mutex);
+}
+
+void uv__metrics_poll_leave(uv_loop_t* loop, unsigned int nevents,
+                            int was_waiting) {
+  uint64_t now;
+
+  uv_mutex_lock(&loop->priv.metrics_mutex);
+  loop->priv.events += nevents;
+  if (was_waiting)
+    loop->priv.events_waiting += nevents;
+  if (loop->priv.poll_entry_time != 0) {
+    now = uv__hrtime_ns(0);
+    loop->priv.idle_time += now - loop->priv.poll_entry_time;
+    loop->priv.poll_entry_time = 0;
+  }
+  uv_mutex_unlock(&loop->priv.metrics_mutex);
+}
+
+int uv_metrics_info(uv_loop_t* loop, uv_metrics_t* metrics) {
+  if (loop == NULL || metrics == NULL)
+    return UV_EINVAL;
+  memset(metrics, 0, sizeof(*metrics));
+  uv_mutex_lock(&loop->priv.metrics_mutex);
+  metrics->loop_count = loop->priv.loop_count;
+  metrics->events = loop->priv.events;
+  metrics->events_waiting = loop->priv.events_waiting;
+  uv_mutex_unlock(&loop->priv.metrics_mutex);
+  return 0;
+}
+
+uint64_t uv_metrics_idle_time(uv_loop_t* loop) {
+  uint64_t idle;
+
+  if (loop == NULL || !(loop->priv.flags & UV__LOOP_METRICS_IDLE))
+    return 0;
+  uv_mutex_lock(&loop->priv.metrics_mutex);
+  idle = loop->priv.idle_time;
+  if (loop->priv.poll_entry_time != 0)
+    idle += uv__hrtime_ns(0) - loop->priv.poll_entry_time;
+  uv_mutex_unlock(&loop->priv.metrics_mutex);
+  return idle;
+}

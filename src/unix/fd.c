@@ -1,0 +1,148 @@
+/* uvcore — descriptor hygiene in one place: every descriptor the library
+ * creates is close-on-exec and non-blocking from birth (SOCK_CLOEXEC,
+ * accept4, F_DUPFD_CLOEXEC, MSG_CMSG_CLOEXEC), so no window exists in which
+ * a concurrent fork+exec elsewhere in the process could inherit it. */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+/* close() may report EINTR after the descriptor is already gone (Linux);
+ * retrying could close a descriptor another thread just got, so EINTR and
+ * EINPROGRESS count as success. */
+int uv__close_nocheckstdio(int fd) {
+  int saved;
+  int r;
+
+  saved = errno;
+  r = close(fd);
+  if (r == -1) {
+    r = uv__err();
+    if (r == UV_EINTR || r == -EINPROGRESS)
+      r = 0;
+  }
+  errno = saved;
+  return r;
+}
+
+int uv__close(int fd) {
+  if (fd < 0)
+    return UV_EBADF;
+  return uv__close_nocheckstdio(fd);
+}
+
+int uv__nonblock(int fd, int set) {
+  int flags;
+  int r;
+
+#if defined(FIONBIO)
+  do
+    r = ioctl(fd, FIONBIO, &set);
+  while (r == -1 && errno == EINTR);
+  if (r == 0)
+    return 0;
+  if (errno != ENOTTY && errno != ENOTSUP && errno != EINVAL)
+    return uv__err();
+#endif
+
+  do
+    flags = fcntl(fd, F_GETFL);
+  while (flags == -1 && errno == EINTR);
+  if (flags == -1)
+    return uv__err();
+  if (!!(flags & O_NONBLOCK) == !!set)
+    return 0;
+  flags = set ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+  do
+    r = fcntl(fd, F_SETFL, flags);
+  while (r == -1 && errno == EINTR);
+  return r ? uv__err() : 0;
+}
+
+int uv__cloexec(int fd, int set) {
+  int flags;
+  int r;
+
+  do
+    flags = fcntl(fd, F_GETFD);
+  while (flags == -1 && errno == EINTR);
+  if (flags == -1)
+    return uv__err();
+  if (!!(flags & FD_CLOEXEC) == !!set)
+    return 0;
+  flags = set ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
+  do
+    r = fcntl(fd, F_SETFD, flags);
+  while (r == -1 && errno == EINTR);
+  return r ? uv__err() : 0;
+}
+
+int uv__socket(int domain, int type, int protocol) {
+  int fd;
+  int err;
+
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+  fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd != -1)
+    return fd;
+  if (errno != EINVAL)
+    return uv__err();
+#endif
+
+  fd = socket(domain, type, protocol);
+  if (fd == -1)
+    return uv__err();
+  err = uv__nonblock(fd, 1);
+  if (err == 0)
+    err = uv__cloexec(fd, 1);
+  if (err) {
+    uv__close(fd);
+    return err;
+  }
+  return fd;
+}
+
+int uv__accept(int sockfd) {
+  int fd;
+
+  do
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+    fd = accept4(sockfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+    fd = accept(sockfd, NULL, NULL);
+#endif
+  while (fd == -1 && errno == EINTR);
+  if (fd == -1)
+    return uv__err();
+#if !(defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+      defined(__OpenBSD__) || defined(__DragonFly__))
+  if (uv__cloexec(fd, 1) || uv__nonblock(fd, 1)) {
+    int err = uv__err();
+    uv__close(fd);
+    return err;
+  }
+#endif
+  return fd;
+}
+
+int uv__dup(int fd) {
+  int r;
+
+  do
+    r = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  while (r == -1 && errno == EINTR);
+  return r == -1 ? uv__err() : r;
+}
+
+ssize_t uv__recvmsg(int fd, struct msghdr* msg, int flags) {
+  ssize_t r;
+
+#if defined(MSG_CMSG_CLOEXEC)
+  r = recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC);
+#else
+  r = recvmsg(fd, msg, flags);
+#endif
+  return r == -1 ? uv__err() : r;
+}

@@ -1,0 +1,58 @@
+/* uvcore — internal declarations for the Unix platform layer: descriptor
+ * watchers (io.c), descriptor hygiene helpers (fd.c), and the pieces of
+ * the platform contract (../platform.h) that Unix files share. */
+#ifndef UV_SRC_UNIX_INTERNAL_H
+#define UV_SRC_UNIX_INTERNAL_H
+
+#include "../internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+/* Internal event bits are poll(2)'s; backends translate to and from their
+ * own (epoll's happen to be the same numbers). */
+#define UV__POLLIN POLLIN
+#define UV__POLLOUT POLLOUT
+#define UV__POLLERR POLLERR
+#define UV__POLLHUP POLLHUP
+#define UV__POLLPRI POLLPRI
+#ifdef POLLRDHUP
+# define UV__POLLRDHUP POLLRDHUP
+#else
+# define UV__POLLRDHUP 0x2000
+#endif
+
+/* ---- descriptor watchers (io.c) ---------------------------------------
+ * A watcher says which events it wants (uv__io_start/stop); the kernel is
+ * told once per loop iteration, just before polling.  Stopping is lazy: the
+ * kernel registration stays until an event shows nobody wants it, or until
+ * uv__io_close(), which every owner must call before closing the fd. */
+void uv__io_init(uv__io_t* w, uv__io_cb cb, int fd);
+int uv__io_start(uv_loop_t* loop, uv__io_t* w, unsigned int events);
+void uv__io_stop(uv_loop_t* loop, uv__io_t* w, unsigned int events);
+void uv__io_close(uv_loop_t* loop, uv__io_t* w);
+/* Runs w's callback with POLLOUT in the next pending phase. */
+void uv__io_feed(uv_loop_t* loop, uv__io_t* w);
+int uv__io_active(const uv__io_t* w, unsigned int events);
+/* Whether fd can be watched at all (regular files cannot, with epoll). */
+int uv__io_check_fd(uv_loop_t* loop, int fd);
+
+/* ---- descriptor helpers (fd.c) ---------------------------------------- */
+int uv__close(int fd);                 /* retries nothing; EINTR is success */
+int uv__close_nocheckstdio(int fd);
+int uv__nonblock(int fd, int set);
+int uv__cloexec(int fd, int set);
+ssize_t uv__recvmsg(int fd, struct msghdr* msg, int flags);
+int uv__socket(int domain, int type, int protocol);
+int uv__accept(int sockfd);
+int uv__dup(int fd);
+
+/* ---- closing the Unix handle types (close.c) -------------------------- */
+void uv__poll_close(uv_poll_t* h);
+
+static inline int uv__err(void) {
+  return -errno;
+}
+
+#endif /* UV_SRC_UNIX_INTERNAL_H */
