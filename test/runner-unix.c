@@ -103,8 +103,8 @@ static int set_cloexec_nonblock(int fd, int nonblock) {
 /* ------------------------------------------------------------------------ */
 /* Initialisation */
 
-/* Looks file up in $PATH the way execvp would. */
-static int search_path(const char* file, char* out, size_t size) {
+/* Looks file up in $PATH the way execvp would; out has PATH_MAX bytes. */
+static int search_path(const char* file, char* out) {
   const char* path;
   const char* p;
   const char* end;
@@ -124,10 +124,8 @@ static int search_path(const char* file, char* out, size_t size) {
     else
       snprintf(candidate, sizeof(candidate), "%.*s/%s", (int) dirlen, p,
                file);
-    if (access(candidate, X_OK) == 0 && realpath(candidate, out) != NULL) {
-      (void) size;
+    if (access(candidate, X_OK) == 0 && realpath(candidate, out) != NULL)
       return 0;
-    }
     if (*end == '\0')
       return -1;
   }
@@ -153,7 +151,7 @@ static int find_exepath(const char* argv0) {
     return -1;
   if (strchr(argv0, '/') != NULL)
     return realpath(argv0, exepath) != NULL ? 0 : -1;
-  return search_path(argv0, exepath, sizeof(exepath));
+  return search_path(argv0, exepath);
 }
 
 int uvtest_platform_init(const char* argv0) {

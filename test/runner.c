@@ -175,6 +175,8 @@ static int find_mark(const uvtest_buf_t* out, long pid, const char* kind,
   size_t found_len;
   size_t n;
 
+  if (out->len == 0)
+    return 0;
   prefix_len = (size_t) mark_prefix(prefix, sizeof(prefix), pid);
   prefix_len += (size_t) snprintf(prefix + prefix_len,
                                   sizeof(prefix) - prefix_len, "%s: ", kind);
@@ -410,6 +412,10 @@ static result_t run_child(const uvtest_entry_t* test, int number,
                            sizeof(mark))) {
         snprintf(reason, sizeof(reason), "%s (exit code %d)", mark,
                  term.exit_code);
+      } else if (term.exit_code < 0 || term.exit_code > 255) {
+        /* A Windows status such as 0xC0000409. */
+        snprintf(reason, sizeof(reason), "exit code 0x%08X",
+                 (unsigned) term.exit_code);
       } else {
         snprintf(reason, sizeof(reason), "exit code %d", term.exit_code);
       }
@@ -465,8 +471,13 @@ static int run_tests(const uvtest_entry_t** tests, int count) {
   }
   base = timeout_base();
 
-  /* Line buffered even into a pipe, so progress shows as it happens. */
-  setvbuf(stdout, NULL, _IOLBF, 0);
+  /* Line buffered even into a pipe, so progress shows as it happens
+   * (the Windows C runtime has no line buffering: unbuffered there). */
+#ifdef _WIN32
+  setvbuf(stdout, NULL, _IONBF, 0);
+#else
+  setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+#endif
   printf("1..%d\n", count);
   passed = failed = skipped = 0;
   for (i = 0; i < count; i++) {

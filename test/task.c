@@ -148,7 +148,8 @@ void uvtest_fail_ptr_(const char* file, int line, const char* macro,
                       const void* b) {
   char what[512];
 
-  if (strcmp(macro, "ASSERT_NULL") == 0 || strcmp(macro, "ASSERT_NOT_NULL") == 0)
+  if (strcmp(macro, "ASSERT_NULL") == 0 ||
+      strcmp(macro, "ASSERT_NOT_NULL") == 0)
     snprintf(what, sizeof(what), "%s(%s)", macro, atext);
   else
     snprintf(what, sizeof(what), "%s(%s, %s)", macro, atext, btext);
@@ -329,6 +330,8 @@ int test_helper_wait(test_proc_t* proc) {
   uvtest_term_t term;
   int err;
 
+  if (proc->pid <= 0)
+    return -EINVAL;  /* never started, or already waited for */
   proc_from_test(&p, proc);
   err = uvtest_proc_wait(&p, -1, NULL, &term);
   if (err != 0)
@@ -342,6 +345,9 @@ int test_helper_wait(test_proc_t* proc) {
 
 int test_helper_kill(test_proc_t* proc) {
   uvtest_proc_t p;
+
+  if (proc->pid <= 0)
+    return -EINVAL;
 
   proc_from_test(&p, proc);
   return uvtest_proc_kill(&p);

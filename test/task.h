@@ -18,6 +18,9 @@
  * The CMake scan picks up lines that start with TEST(name), HELPER(name)
  * and TEST_TIMEOUT(name, seconds) (leading blanks allowed), so keep the
  * macro and its name on one line.  Names must be unique across all files.
+ * The scan does not see the preprocessor, so a TEST or HELPER must be
+ * defined on every platform: where it does not apply, make its body
+ * RETURN_SKIP("why") under #ifdef instead of leaving it out.
  *
  * Every test runs in its own process (the runner re-executes itself with
  * --run <name>), in its own process group, with stdin from /dev/null and
@@ -38,11 +41,13 @@
  * descriptor and what it refers to.  Close every loop (uv_loop_close, or
  * close_loop_and_check) and everything else you opened.  A test that
  * cannot avoid it (say, a library-global descriptor created on first use)
- * may call test_disable_fd_check("reason") - sparingly.
+ * may call test_disable_fd_check("reason") - sparingly.  (Not checked on
+ * Windows yet.)
  *
  * Timeouts
  * --------
- * A test is killed (with its whole process group) after 60 seconds, or
+ * A test is killed (with its whole process group) after 60 seconds (the
+ * CMake cache variable UVCORE_TEST_TIMEOUT changes that default), or after
  * UVCORE_TEST_TIMEOUT seconds if that is set in the environment (0 means no
  * timeout).  A slow test raises its own limit with a file-scope
  *
@@ -117,6 +122,8 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 /* Fixed resources */
 
+/* ctest runs the tests of every file that mentions TEST_PORT one at a time
+ * (RESOURCE_LOCK), so these are safe under ctest -j. */
 #define TEST_PORT 9123
 #define TEST_PORT_2 9124
 
