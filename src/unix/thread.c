@@ -3,11 +3,39 @@
  * Lock operations that can only fail through misuse (unlocking a mutex
  * not held, destroying a locked one) abort: they return void in the API,
  * and continuing would corrupt whatever the lock protects.
+ *
+ * Linux traps handled here:
+ * - Scheduling priority of ordinary (SCHED_OTHER/BATCH/IDLE) threads is the
+ *   nice value, and on Linux nice is per thread, addressed by kernel thread
+ *   id.  POSIX's pthread_setschedparam only knows the static priority,
+ *   which is always 0 for those policies.  To reach another thread's kernel
+ *   id we keep a small registry: the main thread, and the threads
+ *   uv_thread_create started.
+ * - Thread names are limited to 15 bytes plus the NUL; longer names make
+ *   pthread_setname_np fail with ERANGE, so we truncate first.
+ * - PTHREAD_STACK_MIN is a run-time value in recent glibc.
  */
 #include "internal.h"
+#include "../threadpool.h"
 
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+#if defined(__linux__)
+# include <sys/syscall.h>
+#endif
+#if defined(__APPLE__)
+# include <mach/mach.h>
+# include <mach/task.h>
+#endif
+
+/* ---- mutexes ------------------------------------------------------------ */
 
 int uv_mutex_init(uv_mutex_t* mutex) {
 #if defined(NDEBUG)
@@ -64,4 +92,843 @@ int uv_mutex_trylock(uv_mutex_t* mutex) {
 void uv_mutex_unlock(uv_mutex_t* mutex) {
   if (pthread_mutex_unlock(mutex))
     abort();
+}
+
+/* ---- read-write locks --------------------------------------------------- */
+
+int uv_rwlock_init(uv_rwlock_t* rwlock) {
+  return -pthread_rwlock_init(rwlock, NULL);
+}
+
+void uv_rwlock_destroy(uv_rwlock_t* rwlock) {
+  if (pthread_rwlock_destroy(rwlock))
+    abort();
+}
+
+void uv_rwlock_rdlock(uv_rwlock_t* rwlock) {
+  if (pthread_rwlock_rdlock(rwlock))
+    abort();
+}
+
+int uv_rwlock_tryrdlock(uv_rwlock_t* rwlock) {
+  int err;
+
+  err = pthread_rwlock_tryrdlock(rwlock);
+  if (err == 0)
+    return 0;
+  /* EAGAIN: the maximum number of readers; to the caller that is busy. */
+  if (err != EBUSY && err != EAGAIN)
+    abort();
+  return UV_EBUSY;
+}
+
+void uv_rwlock_rdunlock(uv_rwlock_t* rwlock) {
+  if (pthread_rwlock_unlock(rwlock))
+    abort();
+}
+
+void uv_rwlock_wrlock(uv_rwlock_t* rwlock) {
+  if (pthread_rwlock_wrlock(rwlock))
+    abort();
+}
+
+int uv_rwlock_trywrlock(uv_rwlock_t* rwlock) {
+  int err;
+
+  err = pthread_rwlock_trywrlock(rwlock);
+  if (err == 0)
+    return 0;
+  if (err != EBUSY && err != EAGAIN)
+    abort();
+  return UV_EBUSY;
+}
+
+void uv_rwlock_wrunlock(uv_rwlock_t* rwlock) {
+  if (pthread_rwlock_unlock(rwlock))
+    abort();
+}
+
+/* ---- semaphores --------------------------------------------------------- */
+
+#if defined(__APPLE__)
+/* Unnamed POSIX semaphores do not exist on macOS; Mach ones do. */
+int uv_sem_init(uv_sem_t* sem, unsigned int value) {
+  kern_return_t err;
+
+  if (value > INT_MAX)
+    return UV_EINVAL;
+  err = semaphore_create(mach_task_self(), sem, SYNC_POLICY_FIFO, (int) value);
+  if (err == KERN_SUCCESS)
+    return 0;
+  if (err == KERN_INVALID_ARGUMENT)
+    return UV_EINVAL;
+  return UV_ENOMEM;
+}
+
+void uv_sem_destroy(uv_sem_t* sem) {
+  if (semaphore_destroy(mach_task_self(), *sem))
+    abort();
+}
+
+void uv_sem_post(uv_sem_t* sem) {
+  if (semaphore_signal(*sem))
+    abort();
+}
+
+void uv_sem_wait(uv_sem_t* sem) {
+  kern_return_t err;
+
+  do
+    err = semaphore_wait(*sem);
+  while (err == KERN_ABORTED);
+  if (err != KERN_SUCCESS)
+    abort();
+}
+
+int uv_sem_trywait(uv_sem_t* sem) {
+  mach_timespec_t zero;
+  kern_return_t err;
+
+  zero.tv_sec = 0;
+  zero.tv_nsec = 0;
+  do
+    err = semaphore_timedwait(*sem, zero);
+  while (err == KERN_ABORTED);
+  if (err == KERN_SUCCESS)
+    return 0;
+  if (err == KERN_OPERATION_TIMED_OUT)
+    return UV_EAGAIN;
+  abort();
+}
+#else
+int uv_sem_init(uv_sem_t* sem, unsigned int value) {
+  if (sem_init(sem, 0, value))
+    return uv__err();  /* EINVAL: value above SEM_VALUE_MAX */
+  return 0;
+}
+
+void uv_sem_destroy(uv_sem_t* sem) {
+  if (sem_destroy(sem))
+    abort();
+}
+
+void uv_sem_post(uv_sem_t* sem) {
+  if (sem_post(sem))
+    abort();
+}
+
+void uv_sem_wait(uv_sem_t* sem) {
+  int r;
+
+  /* A signal handler interrupts sem_wait even with SA_RESTART. */
+  do
+    r = sem_wait(sem);
+  while (r == -1 && errno == EINTR);
+  if (r)
+    abort();
+}
+
+int uv_sem_trywait(uv_sem_t* sem) {
+  int r;
+
+  do
+    r = sem_trywait(sem);
+  while (r == -1 && errno == EINTR);
+  if (r == 0)
+    return 0;
+  if (errno != EAGAIN)
+    abort();
+  return UV_EAGAIN;
+}
+#endif
+
+/* ---- condition variables ------------------------------------------------ */
+
+int uv_cond_init(uv_cond_t* cond) {
+#if defined(__APPLE__)
+  /* No pthread_condattr_setclock; timed waits use the relative form. */
+  return -pthread_cond_init(cond, NULL);
+#else
+  pthread_condattr_t attr;
+  int err;
+
+  err = pthread_condattr_init(&attr);
+  if (err)
+    return -err;
+  /* Timed waits must not jump when someone sets the wall clock. */
+  err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  if (err == 0)
+    err = pthread_cond_init(cond, &attr);
+  pthread_condattr_destroy(&attr);
+  return -err;
+#endif
+}
+
+void uv_cond_destroy(uv_cond_t* cond) {
+  if (pthread_cond_destroy(cond))
+    abort();
+}
+
+void uv_cond_signal(uv_cond_t* cond) {
+  if (pthread_cond_signal(cond))
+    abort();
+}
+
+void uv_cond_broadcast(uv_cond_t* cond) {
+  if (pthread_cond_broadcast(cond))
+    abort();
+}
+
+void uv_cond_wait(uv_cond_t* cond, uv_mutex_t* mutex) {
+  if (pthread_cond_wait(cond, mutex))
+    abort();
+}
+
+int uv_cond_timedwait(uv_cond_t* cond, uv_mutex_t* mutex, uint64_t timeout) {
+  struct timespec ts;
+  int err;
+
+#if defined(__APPLE__)
+  ts.tv_sec = (time_t) (timeout / 1000000000);
+  ts.tv_nsec = (long) (timeout % 1000000000);
+  err = pthread_cond_timedwait_relative_np(cond, mutex, &ts);
+#else
+  uint64_t now;
+  uint64_t deadline;
+
+  if (clock_gettime(CLOCK_MONOTONIC, &ts))
+    abort();
+  now = (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+  deadline = now + timeout;
+  if (deadline < now)
+    deadline = UINT64_MAX;  /* "forever", give or take 500 years */
+  ts.tv_sec = (time_t) (deadline / 1000000000u);
+  ts.tv_nsec = (long) (deadline % 1000000000u);
+  if (ts.tv_sec < 0)
+    ts.tv_sec = (time_t) (((uint64_t) 1 << (sizeof(time_t) * 8 - 1)) - 1);
+  err = pthread_cond_timedwait(cond, mutex, &ts);
+#endif
+  if (err == 0)
+    return 0;
+  if (err == ETIMEDOUT)
+    return UV_ETIMEDOUT;
+  abort();
+}
+
+/* ---- barriers ----------------------------------------------------------- */
+
+/* A round: `in` counts arrivals; the last arrival moves the count to `out`
+ * and wakes everybody; each thread leaving decrements `out`, and the one
+ * that brings it to 0 is the single thread told ">0" — it knows nobody is
+ * still inside, so it may destroy the barrier.  A thread arriving for the
+ * next round while the previous one is still draining waits for out == 0,
+ * which is what makes the barrier reusable. */
+int uv_barrier_init(uv_barrier_t* barrier, unsigned int count) {
+  int err;
+
+  if (barrier == NULL || count == 0)
+    return UV_EINVAL;
+  err = uv_mutex_init(&barrier->mutex);
+  if (err)
+    return err;
+  err = uv_cond_init(&barrier->cond);
+  if (err) {
+    uv_mutex_destroy(&barrier->mutex);
+    return err;
+  }
+  barrier->threshold = count;
+  barrier->in = 0;
+  barrier->out = 0;
+  return 0;
+}
+
+int uv_barrier_wait(uv_barrier_t* barrier) {
+  int last;
+
+  uv_mutex_lock(&barrier->mutex);
+  while (barrier->out != 0)
+    uv_cond_wait(&barrier->cond, &barrier->mutex);
+
+  if (++barrier->in == barrier->threshold) {
+    barrier->in = 0;
+    barrier->out = barrier->threshold;
+    uv_cond_broadcast(&barrier->cond);
+  } else {
+    /* `in` returns to 0 only when this round is released. */
+    do
+      uv_cond_wait(&barrier->cond, &barrier->mutex);
+    while (barrier->in != 0);
+  }
+
+  last = --barrier->out == 0;
+  if (last)
+    uv_cond_broadcast(&barrier->cond);  /* next round, or a destroyer */
+  uv_mutex_unlock(&barrier->mutex);
+  return last;
+}
+
+void uv_barrier_destroy(uv_barrier_t* barrier) {
+  uv_mutex_lock(&barrier->mutex);
+  /* Threads still waiting for the round to fill would never wake. */
+  if (barrier->in != 0)
+    abort();
+  while (barrier->out != 0)
+    uv_cond_wait(&barrier->cond, &barrier->mutex);
+  uv_mutex_unlock(&barrier->mutex);
+  uv_cond_destroy(&barrier->cond);
+  uv_mutex_destroy(&barrier->mutex);
+}
+
+/* ---- once, thread-local keys -------------------------------------------- */
+
+void uv_once(uv_once_t* guard, void (*callback)(void)) {
+  if (pthread_once(guard, callback))
+    abort();
+}
+
+int uv_key_create(uv_key_t* key) {
+  return -pthread_key_create(key, NULL);
+}
+
+void uv_key_delete(uv_key_t* key) {
+  if (pthread_key_delete(*key))
+    abort();
+}
+
+void* uv_key_get(uv_key_t* key) {
+  return pthread_getspecific(*key);
+}
+
+void uv_key_set(uv_key_t* key, void* value) {
+  if (pthread_setspecific(*key, value))
+    abort();
+}
+
+int uv__thread_atfork_child(void (*child)(void)) {
+  return -pthread_atfork(NULL, NULL, child);
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+#if defined(__linux__)
+/* Kernel ids of the threads we started, for priority changes from another
+ * thread.  Records live in the start block, for the thread's lifetime. */
+struct thread_rec {
+  struct thread_rec* next;
+  pthread_t self;
+  pid_t tid;
+};
+
+static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct thread_rec* registry;
+
+/* The process's main thread is not ours, but its kernel id is the pid, so
+ * we can name it too: recorded when the library is loaded, if that
+ * happens on the main thread. */
+static struct thread_rec main_rec;
+
+static void registry_fork_child(void) {
+  /* Every registered thread belongs to the parent; their kernel ids now
+   * name the parent's threads, which we must never touch.  The thread
+   * that forked is the child's main thread. */
+  static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+
+  registry_mutex = fresh;
+  main_rec.self = pthread_self();
+  main_rec.tid = getpid();
+  main_rec.next = NULL;
+  registry = &main_rec;
+}
+
+__attribute__((constructor)) static void registry_init(void) {
+  if ((pid_t) syscall(SYS_gettid) == getpid()) {
+    main_rec.self = pthread_self();
+    main_rec.tid = getpid();
+    main_rec.next = NULL;
+    pthread_mutex_lock(&registry_mutex);
+    registry = &main_rec;
+    pthread_mutex_unlock(&registry_mutex);
+  }
+  pthread_atfork(NULL, NULL, registry_fork_child);
+}
+
+static void registry_remove(void* arg) {
+  struct thread_rec* rec;
+  struct thread_rec** p;
+
+  rec = arg;
+  pthread_mutex_lock(&registry_mutex);
+  for (p = &registry; *p != NULL; p = &(*p)->next) {
+    if (*p == rec) {
+      *p = rec->next;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&registry_mutex);
+}
+
+/* The kernel id of a thread uv_thread_create started, or -1. */
+static pid_t registry_lookup(pthread_t t) {
+  struct thread_rec* rec;
+  pid_t tid;
+
+  tid = -1;
+  pthread_mutex_lock(&registry_mutex);
+  for (rec = registry; rec != NULL; rec = rec->next) {
+    if (pthread_equal(rec->self, t)) {
+      tid = rec->tid;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&registry_mutex);
+  return tid;
+}
+#endif
+
+/* uv_thread_cb returns void and pthreads expects a function returning
+ * void*; calling through a cast function pointer is undefined, so every
+ * thread starts here. */
+struct thread_start {
+  uv_thread_cb entry;
+  void* arg;
+#if defined(__linux__)
+  struct thread_rec rec;
+#endif
+};
+
+/* Runs when the thread ends, also through pthread_exit() or
+ * cancellation in the entry function. */
+static void thread_finish(void* p) {
+  struct thread_start* s;
+
+  s = p;
+#if defined(__linux__)
+  registry_remove(&s->rec);
+#endif
+  uv__free(s);
+}
+
+static void* thread_start(void* p) {
+  struct thread_start* s;
+
+  s = p;
+#if defined(__linux__)
+  s->rec.self = pthread_self();
+  s->rec.tid = (pid_t) syscall(SYS_gettid);
+  pthread_mutex_lock(&registry_mutex);
+  s->rec.next = registry;
+  registry = &s->rec;
+  pthread_mutex_unlock(&registry_mutex);
+#endif
+  pthread_cleanup_push(thread_finish, s);
+  s->entry(s->arg);
+  pthread_cleanup_pop(1);
+  return NULL;
+}
+
+/* The stack a thread gets when the caller does not ask: the soft
+ * RLIMIT_STACK (what the main thread gets) when finite and at least the
+ * minimum, else 8 MiB.  Deciding ourselves keeps every C library alike
+ * (musl's own default is 128 KiB, too small for getaddrinfo). */
+static size_t default_stack_size(void) {
+  struct rlimit lim;
+  size_t page;
+  size_t size;
+
+  page = (size_t) getpagesize();
+  if (getrlimit(RLIMIT_STACK, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+      lim.rlim_cur <= (rlim_t) SIZE_MAX) {
+    size = (size_t) lim.rlim_cur;
+    size -= size % page;
+    if (size >= (size_t) PTHREAD_STACK_MIN)
+      return size;
+  }
+  return (size_t) 8 << 20;
+}
+
+int uv_thread_create_ex(uv_thread_t* tid, const uv_thread_options_t* params,
+                        uv_thread_cb entry, void* arg) {
+  struct thread_start* s;
+  pthread_attr_t attr;
+  size_t stack_size;
+  size_t page;
+  int err;
+
+  if (tid == NULL || entry == NULL)
+    return UV_EINVAL;
+
+  stack_size = 0;
+  if (params != NULL) {
+    if (params->flags & ~(unsigned int) UV_THREAD_HAS_STACK_SIZE)
+      return UV_EINVAL;
+    if (params->flags & UV_THREAD_HAS_STACK_SIZE)
+      stack_size = params->stack_size;
+  }
+  if (stack_size == 0) {
+    stack_size = default_stack_size();
+  } else {
+    page = (size_t) getpagesize();
+    if (stack_size > SIZE_MAX - page)
+      return UV_EINVAL;
+    stack_size = (stack_size + page - 1) / page * page;
+    if (stack_size < (size_t) PTHREAD_STACK_MIN)
+      stack_size = (size_t) PTHREAD_STACK_MIN;
+  }
+
+  s = uv__malloc(sizeof(*s));
+  if (s == NULL)
+    return UV_ENOMEM;
+  s->entry = entry;
+  s->arg = arg;
+
+  err = pthread_attr_init(&attr);
+  if (err) {
+    uv__free(s);
+    return -err;
+  }
+  err = pthread_attr_setstacksize(&attr, stack_size);
+  if (err == 0)
+    err = pthread_create(tid, &attr, thread_start, s);
+  pthread_attr_destroy(&attr);
+  if (err) {
+    uv__free(s);
+    return -err;
+  }
+  return 0;
+}
+
+int uv_thread_create(uv_thread_t* tid, uv_thread_cb entry, void* arg) {
+  return uv_thread_create_ex(tid, NULL, entry, arg);
+}
+
+int uv_thread_join(uv_thread_t* tid) {
+  if (tid == NULL)
+    return UV_EINVAL;
+  return -pthread_join(*tid, NULL);
+}
+
+int uv_thread_detach(uv_thread_t* tid) {
+  if (tid == NULL)
+    return UV_EINVAL;
+  return -pthread_detach(*tid);
+}
+
+uv_thread_t uv_thread_self(void) {
+  return pthread_self();
+}
+
+int uv_thread_equal(const uv_thread_t* t1, const uv_thread_t* t2) {
+  if (t1 == NULL || t2 == NULL)
+    return 0;
+  return pthread_equal(*t1, *t2);
+}
+
+/* ---- affinity ----------------------------------------------------------- */
+
+int uv_cpumask_size(void) {
+#if defined(__linux__)
+  return CPU_SETSIZE;
+#else
+  return UV_ENOTSUP;
+#endif
+}
+
+int uv_thread_getaffinity(uv_thread_t* tid, char* cpumask, size_t mask_size) {
+#if defined(__linux__)
+  cpu_set_t set;
+  int err;
+  int i;
+
+  if (tid == NULL || cpumask == NULL || mask_size < (size_t) CPU_SETSIZE)
+    return UV_EINVAL;
+  CPU_ZERO(&set);
+  err = pthread_getaffinity_np(*tid, sizeof(set), &set);
+  if (err)
+    return -err;
+  memset(cpumask, 0, mask_size);
+  for (i = 0; i < CPU_SETSIZE; i++)
+    cpumask[i] = CPU_ISSET(i, &set) != 0;
+  return 0;
+#else
+  (void) tid;
+  (void) cpumask;
+  (void) mask_size;
+  return UV_ENOTSUP;
+#endif
+}
+
+int uv_thread_setaffinity(uv_thread_t* tid, char* cpumask, char* oldmask,
+                          size_t mask_size) {
+#if defined(__linux__)
+  cpu_set_t set;
+  int err;
+  int i;
+
+  if (tid == NULL || cpumask == NULL || mask_size < (size_t) CPU_SETSIZE)
+    return UV_EINVAL;
+  if (oldmask != NULL) {
+    err = uv_thread_getaffinity(tid, oldmask, mask_size);
+    if (err)
+      return err;
+  }
+  CPU_ZERO(&set);
+  for (i = 0; i < CPU_SETSIZE; i++)
+    if (cpumask[i])
+      CPU_SET(i, &set);
+  return -pthread_setaffinity_np(*tid, sizeof(set), &set);
+#else
+  (void) tid;
+  (void) cpumask;
+  (void) oldmask;
+  (void) mask_size;
+  return UV_ENOTSUP;
+#endif
+}
+
+int uv_thread_getcpu(void) {
+#if defined(__linux__)
+  int cpu;
+
+  cpu = sched_getcpu();
+  if (cpu < 0)
+    return uv__err();
+  return cpu;
+#else
+  return UV_ENOTSUP;
+#endif
+}
+
+#if defined(__linux__)
+/* Whole CPUs allowed by a cgroup v2 "cpu.max" quota of the process's own
+ * cgroup, or 0 when there is none (no cgroup v2, "max", unreadable). */
+static unsigned int cgroup_cpu_quota(void) {
+  char buf[4096];
+  char path[4096 + 32];
+  char* line;
+  char* end;
+  unsigned long long quota;
+  unsigned long long period;
+  ssize_t n;
+  int fd;
+
+  fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+  if (fd == -1)
+    return 0;
+  n = read(fd, buf, sizeof(buf) - 1);
+  uv__close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+
+  /* The v2 hierarchy is the line "0::<path>". */
+  line = buf;
+  while (strncmp(line, "0::", 3) != 0) {
+    line = strchr(line, '\n');
+    if (line == NULL)
+      return 0;
+    line++;
+  }
+  line += 3;
+  end = strchr(line, '\n');
+  if (end != NULL)
+    *end = '\0';
+  snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cpu.max",
+           strcmp(line, "/") == 0 ? "" : line);
+
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd == -1)
+    return 0;
+  n = read(fd, buf, sizeof(buf) - 1);
+  uv__close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  if (sscanf(buf, "%llu %llu", &quota, &period) != 2 || period == 0)
+    return 0;  /* includes "max 100000" */
+  quota /= period;
+  if (quota == 0)
+    return 1;
+  return quota > UINT_MAX ? UINT_MAX : (unsigned int) quota;
+}
+#endif
+
+unsigned int uv_available_parallelism(void) {
+  long n;
+#if defined(__linux__)
+  unsigned int quota;
+  cpu_set_t set;
+
+  n = 0;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    n = CPU_COUNT(&set);
+  if (n <= 0)
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+  quota = cgroup_cpu_quota();
+  if (quota != 0 && n > (long) quota)
+    n = (long) quota;
+#else
+  n = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+  if (n <= 0)
+    return 1;
+  if (n > (long) UINT_MAX)
+    return UINT_MAX;
+  return (unsigned int) n;
+}
+
+/* ---- priority ----------------------------------------------------------- */
+
+/* Real-time policies: the five levels spread evenly over the policy's
+ * static priority range, LOWEST at its minimum, HIGHEST at its maximum. */
+static int rt_level_to_prio(int policy, int priority) {
+  int min;
+  int max;
+
+  min = sched_get_priority_min(policy);
+  max = sched_get_priority_max(policy);
+  return min + (priority - UV_THREAD_PRIORITY_LOWEST) * (max - min) / 4;
+}
+
+static int rt_prio_to_level(int policy, int prio) {
+  int min;
+  int max;
+
+  min = sched_get_priority_min(policy);
+  max = sched_get_priority_max(policy);
+  if (max <= min)
+    return UV_THREAD_PRIORITY_NORMAL;
+  /* Nearest level. */
+  return UV_THREAD_PRIORITY_LOWEST +
+         ((prio - min) * 8 + (max - min)) / ((max - min) * 2);
+}
+
+#if defined(__linux__)
+/* Ordinary policies: each level is 5 nice steps, so HIGHEST is nice -10
+ * and LOWEST nice 10.  Reading maps any nice value to the nearest level. */
+#define NICE_PER_LEVEL 5
+
+static int nice_to_level(int nice) {
+  int level;
+
+  if (nice <= 0)
+    level = (-nice + NICE_PER_LEVEL / 2) / NICE_PER_LEVEL;
+  else
+    level = -((nice + NICE_PER_LEVEL / 2) / NICE_PER_LEVEL);
+  if (level > UV_THREAD_PRIORITY_HIGHEST)
+    level = UV_THREAD_PRIORITY_HIGHEST;
+  if (level < UV_THREAD_PRIORITY_LOWEST)
+    level = UV_THREAD_PRIORITY_LOWEST;
+  return level;
+}
+
+static pid_t kernel_tid(uv_thread_t t) {
+  if (pthread_equal(t, pthread_self()))
+    return (pid_t) syscall(SYS_gettid);
+  return registry_lookup(t);
+}
+#endif
+
+int uv_thread_setpriority(uv_thread_t tid, int priority) {
+  struct sched_param param;
+  int policy;
+  int err;
+
+  if (priority < UV_THREAD_PRIORITY_LOWEST ||
+      priority > UV_THREAD_PRIORITY_HIGHEST)
+    return UV_EINVAL;
+  err = pthread_getschedparam(tid, &policy, &param);
+  if (err)
+    return -err;
+
+#if defined(__linux__)
+  if (policy != SCHED_FIFO && policy != SCHED_RR) {
+    pid_t ktid;
+
+    ktid = kernel_tid(tid);
+    if (ktid == -1)
+      return UV_ENOTSUP;  /* a thread we did not start: no way to name it */
+    if (setpriority(PRIO_PROCESS, (id_t) ktid, -priority * NICE_PER_LEVEL))
+      return uv__err();
+    return 0;
+  }
+#endif
+
+  param.sched_priority = rt_level_to_prio(policy, priority);
+  return -pthread_setschedparam(tid, policy, &param);
+}
+
+int uv_thread_getpriority(uv_thread_t tid, int* priority) {
+  struct sched_param param;
+  int policy;
+  int err;
+
+  if (priority == NULL)
+    return UV_EINVAL;
+  err = pthread_getschedparam(tid, &policy, &param);
+  if (err)
+    return -err;
+
+#if defined(__linux__)
+  if (policy != SCHED_FIFO && policy != SCHED_RR) {
+    pid_t ktid;
+    int nice;
+
+    ktid = kernel_tid(tid);
+    if (ktid == -1)
+      return UV_ENOTSUP;
+    errno = 0;
+    nice = getpriority(PRIO_PROCESS, (id_t) ktid);
+    if (nice == -1 && errno != 0)
+      return uv__err();
+    *priority = nice_to_level(nice);
+    return 0;
+  }
+#endif
+
+  *priority = rt_prio_to_level(policy, param.sched_priority);
+  return 0;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+#if defined(__linux__)
+# define THREAD_NAME_MAX 16  /* including the NUL */
+#elif defined(__APPLE__)
+# define THREAD_NAME_MAX 64
+#else
+# define THREAD_NAME_MAX 16
+#endif
+
+int uv_thread_setname(const char* name) {
+  char buf[THREAD_NAME_MAX];
+
+  if (name == NULL)
+    return UV_EINVAL;
+  strncpy(buf, name, sizeof(buf) - 1);
+  buf[sizeof(buf) - 1] = '\0';
+#if defined(__APPLE__)
+  return -pthread_setname_np(buf);
+#else
+  return -pthread_setname_np(pthread_self(), buf);
+#endif
+}
+
+int uv_thread_getname(uv_thread_t* tid, char* name, size_t size) {
+  char buf[THREAD_NAME_MAX];
+  size_t len;
+  int err;
+
+  if (tid == NULL || name == NULL || size == 0)
+    return UV_EINVAL;
+  err = pthread_getname_np(*tid, buf, sizeof(buf));
+  if (err)
+    return -err;
+  buf[sizeof(buf) - 1] = '\0';
+  len = strlen(buf);
+  if (len >= size)
+    len = size - 1;
+  memcpy(name, buf, len);
+  name[len] = '\0';
+  return 0;
 }
