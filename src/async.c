@@ -66,11 +66,21 @@ void uv__async_dispatch(uv_loop_t* loop) {
   }
 }
 
-void uv__async_close(uv_async_t* h) {
-  /* Senders finish within a few instructions; waiting here is what makes
-   * freeing the handle after its close callback safe. */
+/* Senders finish within a few instructions, so this never waits long. */
+static void wait_for_senders(uv_async_t* h) {
   while (__atomic_load_n(&h->priv.state, __ATOMIC_SEQ_CST) >= ASYNC_SENDER)
     sched_yield();
+}
+
+void uv__async_close(uv_async_t* h) {
+  wait_for_senders(h);
   uv__queue_remove(&h->priv.queue);
   uv__handle_stop((uv_handle_t*) h);
+}
+
+/* Waiting again just before the close callback covers a sender that entered
+ * uv_async_send after uv_close: once the callback runs, the user may free
+ * the handle, and no sender may still be touching it. */
+void uv__async_finish_close(uv_async_t* h) {
+  wait_for_senders(h);
 }

@@ -27,13 +27,24 @@ static const struct err_entry* err_lookup(int err) {
   return NULL;
 }
 
-/* Unknown codes are formatted into a per-thread buffer rather than leaked:
- * the pointer stays valid until the thread's next such call. */
-static _Thread_local char unknown_buf[64];
+/* Unknown codes are formatted into per-thread buffers rather than leaked.
+ * A small ring of them lets one expression hold several results, such as
+ * printf("%s: %s", uv_err_name(e), uv_strerror(e)); a pointer stays valid
+ * until the thread has made UNKNOWN_SLOTS more such calls. */
+#define UNKNOWN_SLOTS 8
+static _Thread_local char unknown_bufs[UNKNOWN_SLOTS][48];
+static _Thread_local unsigned int unknown_next;
 
 static char* format_unknown(int err, char* buf, size_t len) {
   snprintf(buf, len, "Unknown system error %d", err);
   return buf;
+}
+
+static const char* format_unknown_static(int err) {
+  char* buf;
+
+  buf = unknown_bufs[unknown_next++ % UNKNOWN_SLOTS];
+  return format_unknown(err, buf, sizeof(unknown_bufs[0]));
 }
 
 static char* copy_out(const char* s, char* buf, size_t len) {
@@ -49,7 +60,7 @@ const char* uv_strerror(int err) {
   e = err_lookup(err);
   if (e != NULL)
     return e->message;
-  return format_unknown(err, unknown_buf, sizeof(unknown_buf));
+  return format_unknown_static(err);
 }
 
 char* uv_strerror_r(int err, char* buf, size_t buflen) {
@@ -69,7 +80,7 @@ const char* uv_err_name(int err) {
   e = err_lookup(err);
   if (e != NULL)
     return e->name;
-  return format_unknown(err, unknown_buf, sizeof(unknown_buf));
+  return format_unknown_static(err);
 }
 
 char* uv_err_name_r(int err, char* buf, size_t buflen) {

@@ -50,7 +50,10 @@ void uv__make_close_pending(uv_handle_t* h) {
 
 static void finish_close(uv_handle_t* h) {
   h->hpriv.flags |= UV__H_CLOSED;
-  uv__platform_finish_close(h);
+  if (h->type == UV_ASYNC)
+    uv__async_finish_close((uv_async_t*) h);
+  else
+    uv__platform_finish_close(h);
   uv__handle_stop(h);
   uv__queue_remove(&h->hpriv.handle_queue);
   if (h->hpriv.close_cb != NULL)
@@ -151,19 +154,26 @@ const char* uv_handle_type_name(uv_handle_type type) {
 }
 
 uv_handle_type uv_handle_get_type(const uv_handle_t* handle) {
+  if (handle == NULL)
+    return UV_UNKNOWN_HANDLE;
   return handle->type;
 }
 
 void* uv_handle_get_data(const uv_handle_t* handle) {
+  if (handle == NULL)
+    return NULL;
   return handle->data;
 }
 
 uv_loop_t* uv_handle_get_loop(const uv_handle_t* handle) {
+  if (handle == NULL)
+    return NULL;
   return handle->loop;
 }
 
 void uv_handle_set_data(uv_handle_t* handle, void* data) {
-  handle->data = data;
+  if (handle != NULL)
+    handle->data = data;
 }
 
 /* One line per handle: [R A I] flags (referenced, active, internal), the

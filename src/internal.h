@@ -114,6 +114,7 @@ void uv__run_check(uv_loop_t* loop);
 void uv__loop_watcher_close(uv_handle_t* h);
 
 void uv__async_close(uv_async_t* h);
+void uv__async_finish_close(uv_async_t* h);
 /* Runs the callbacks of every async handle that was sent to. */
 void uv__async_dispatch(uv_loop_t* loop);
 

@@ -35,6 +35,8 @@ static int watcher_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type t) {
   return 0;
 }
 
+/* Returns 1 if the handle was already active: like libuv, starting it
+ * again then changes nothing, not even the callback. */
 static int watcher_start(uv_handle_t* h, uv_handle_type t, int has_cb) {
   uv__loop_watcher_t* w;
 
@@ -42,7 +44,7 @@ static int watcher_start(uv_handle_t* h, uv_handle_type t, int has_cb) {
     return UV_EINVAL;
   w = (uv__loop_watcher_t*) h;
   if (uv__is_active(h))
-    return 0;
+    return 1;
   uv__queue_insert_head(phase_list(h->loop, t), &w->priv.queue);
   uv__handle_start(h);
   return 0;
@@ -102,7 +104,7 @@ int uv_idle_start(uv_idle_t* idle, uv_idle_cb cb) {
   err = watcher_start((uv_handle_t*) idle, UV_IDLE, cb != NULL);
   if (err == 0)
     idle->priv.cb.idle = cb;
-  return err;
+  return err < 0 ? err : 0;
 }
 
 int uv_idle_stop(uv_idle_t* idle) {
@@ -119,7 +121,7 @@ int uv_prepare_start(uv_prepare_t* prepare, uv_prepare_cb cb) {
   err = watcher_start((uv_handle_t*) prepare, UV_PREPARE, cb != NULL);
   if (err == 0)
     prepare->priv.cb.prepare = cb;
-  return err;
+  return err < 0 ? err : 0;
 }
 
 int uv_prepare_stop(uv_prepare_t* prepare) {
@@ -136,7 +138,7 @@ int uv_check_start(uv_check_t* check, uv_check_cb cb) {
   err = watcher_start((uv_handle_t*) check, UV_CHECK, cb != NULL);
   if (err == 0)
     check->priv.cb.check = cb;
-  return err;
+  return err < 0 ? err : 0;
 }
 
 int uv_check_stop(uv_check_t* check) {

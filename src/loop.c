@@ -17,6 +17,14 @@ static void update_time(uv_loop_t* loop) {
   loop->priv.time = uv__hrtime_ns(1) / 1000000;
 }
 
+/* uv_loop_close() zeroes the loop, and a zeroed handle list is not a valid
+ * (self-linked) list: that is how a closed or never initialised loop is
+ * told apart, so that closing twice or running a closed loop is reported
+ * instead of following null links. */
+static int loop_is_dead(const uv_loop_t* loop) {
+  return loop->priv.handle_queue.next == NULL;
+}
+
 int uv_loop_init(uv_loop_t* loop) {
   void* saved_data;
   int err;
@@ -62,7 +70,7 @@ int uv_loop_close(uv_loop_t* loop) {
   uv_handle_t* h;
   void* saved_data;
 
-  if (loop == NULL)
+  if (loop == NULL || loop_is_dead(loop))
     return UV_EINVAL;
   if (loop->priv.active_reqs != 0)
     return UV_EBUSY;
@@ -122,11 +130,14 @@ size_t uv_loop_size(void) {
 }
 
 void* uv_loop_get_data(const uv_loop_t* loop) {
+  if (loop == NULL)
+    return NULL;
   return loop->data;
 }
 
 void uv_loop_set_data(uv_loop_t* loop, void* data) {
-  loop->data = data;
+  if (loop != NULL)
+    loop->data = data;
 }
 
 int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
@@ -151,7 +162,7 @@ int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
 }
 
 int uv_loop_fork(uv_loop_t* loop) {
-  if (loop == NULL)
+  if (loop == NULL || loop_is_dead(loop))
     return UV_EINVAL;
   return uv__platform_loop_fork(loop);
 }
@@ -164,7 +175,7 @@ int uv__loop_alive(const uv_loop_t* loop) {
 }
 
 int uv_loop_alive(const uv_loop_t* loop) {
-  if (loop == NULL)
+  if (loop == NULL || loop_is_dead(loop))
     return 0;
   return uv__loop_alive(loop);
 }
@@ -175,14 +186,18 @@ void uv_stop(uv_loop_t* loop) {
 }
 
 uint64_t uv_now(const uv_loop_t* loop) {
+  if (loop == NULL)
+    return 0;
   return loop->priv.time;
 }
 
 void uv_update_time(uv_loop_t* loop) {
-  update_time(loop);
+  if (loop != NULL)
+    update_time(loop);
 }
 
-int uv_backend_timeout(const uv_loop_t* loop) {
+/* How long the poll phase may block. */
+static int poll_timeout(const uv_loop_t* loop) {
   if (loop->priv.stop_flag)
     return 0;
   if (loop->priv.active_handles == 0 && loop->priv.active_reqs == 0)
@@ -196,6 +211,19 @@ int uv_backend_timeout(const uv_loop_t* loop) {
   return uv__next_timeout(loop);
 }
 
+/* For embedders, who wait on uv_backend_fd() themselves: the kernel object
+ * only learns about new interest when the loop runs, so until then they
+ * must not block.  uv_run() itself applies the changes before it waits and
+ * uses poll_timeout(). */
+int uv_backend_timeout(const uv_loop_t* loop) {
+  /* 0 rather than -1 for no loop: an embedder must not block forever. */
+  if (loop == NULL || loop_is_dead(loop))
+    return 0;
+  if (uv__platform_backend_stale(loop))
+    return 0;
+  return poll_timeout(loop);
+}
+
 /* Callbacks that complete immediately (a write that finished at once)
  * queue pending work; running a few rounds right after the poll keeps their
  * latency low, and the bound keeps one busy stream from starving the rest. */
@@ -207,7 +235,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
   int timeout;
   int i;
 
-  if (loop == NULL)
+  if (loop == NULL || loop_is_dead(loop))
     return UV_EINVAL;
 
   alive = uv__loop_alive(loop);
@@ -231,7 +259,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
 
     timeout = 0;
     if ((mode == UV_RUN_ONCE && can_sleep) || mode == UV_RUN_DEFAULT)
-      timeout = uv_backend_timeout(loop);
+      timeout = poll_timeout(loop);
 
     loop->priv.loop_count++;
     uv__platform_poll(loop, timeout);

@@ -39,6 +39,11 @@ void uv__platform_poll(uv_loop_t* loop, int timeout);
 int uv__platform_has_pending(const uv_loop_t* loop);
 void uv__platform_run_pending(uv_loop_t* loop);
 
+/* Whether interest changes are still waiting to be applied to the kernel
+ * object behind uv_backend_fd(): an embedder that polls that descriptor
+ * itself must then not block before running the loop once. */
+int uv__platform_backend_stale(const uv_loop_t* loop);
+
 /* Wakes the loop from any thread or from a signal handler: must be
  * async-signal-safe.  Wake-ups are coalesced. */
 void uv__platform_wakeup(uv_loop_t* loop);

@@ -22,13 +22,18 @@ const char* uv_req_type_name(uv_req_type type) {
 }
 
 void* uv_req_get_data(const uv_req_t* req) {
+  if (req == NULL)
+    return NULL;
   return req->data;
 }
 
 void uv_req_set_data(uv_req_t* req, void* data) {
-  req->data = data;
+  if (req != NULL)
+    req->data = data;
 }
 
 uv_req_type uv_req_get_type(const uv_req_t* req) {
+  if (req == NULL)
+    return UV_UNKNOWN_REQ;
   return req->type;
 }

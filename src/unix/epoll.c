@@ -17,6 +17,7 @@
  */
 #include "backend.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/epoll.h>
 
@@ -95,7 +96,10 @@ int uv__backend_wait(uv_loop_t* loop, uv__fired_t* out, int max,
     max = (int) (sizeof(ev) / sizeof(ev[0]));
 
   if (loop->priv.flags & UV__LOOP_BLOCK_SIGPROF) {
-    sigemptyset(&set);
+    /* epoll_pwait replaces the thread's mask for the wait: start from the
+     * current one, or signals the caller blocked would be let through. */
+    if (pthread_sigmask(SIG_BLOCK, NULL, &set) != 0)
+      sigemptyset(&set);
     sigaddset(&set, SIGPROF);
     n = epoll_pwait(loop->priv.backend_fd, ev, max, timeout, &set);
   } else {

@@ -71,14 +71,12 @@ void uv__io_stop(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
 
   w->pevents &= ~events;
   if (w->pevents == 0) {
-    /* The kernel registration stays: stopping and restarting reading is
-     * common and should not cost two system calls. */
+    /* The kernel registration stays, and so does the table entry (the
+     * watcher is "parked"): stopping and restarting reading is common and
+     * should not cost two system calls.  If an event arrives while parked,
+     * dispatch() drops the registration and clears w->events, so a later
+     * uv__io_start() registers again. */
     uv__queue_remove(&w->watcher_queue);
-    if ((unsigned int) w->fd < loop->priv.nwatchers &&
-        loop->priv.watchers[w->fd] == w) {
-      loop->priv.watchers[w->fd] = NULL;
-      loop->priv.nfds--;
-    }
   } else if (uv__queue_empty(&w->watcher_queue)) {
     uv__queue_insert_tail(&loop->priv.watcher_queue, &w->watcher_queue);
   }
@@ -87,6 +85,11 @@ void uv__io_stop(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
 void uv__io_close(uv_loop_t* loop, uv__io_t* w) {
   uv__io_stop(loop, w, ~0u);
   uv__queue_remove(&w->pending_queue);
+  if (w->fd >= 0 && (unsigned int) w->fd < loop->priv.nwatchers &&
+      loop->priv.watchers[w->fd] == w) {
+    loop->priv.watchers[w->fd] = NULL;
+    loop->priv.nfds--;
+  }
   if (w->events != 0 && w->fd >= 0)
     uv__backend_forget(loop, w->fd);
   w->events = 0;
@@ -164,6 +167,16 @@ static void dispatch(uv_loop_t* loop, const uv__fired_t* ev, int n) {
     }
     if (w->gen != ev[i].tag)
       continue;  /* an earlier registration of a reused descriptor */
+    if (w->pevents == 0) {
+      /* Parked (lazy stop) and the kernel has news nobody wants: drop the
+       * registration now, or a level-triggered event would return on
+       * every poll; the next uv__io_start() registers afresh. */
+      uv__backend_forget(loop, ev[i].fd);
+      w->events = 0;
+      loop->priv.watchers[ev[i].fd] = NULL;
+      loop->priv.nfds--;
+      continue;
+    }
 
     /* Errors and hang-ups are reported as readiness for what the watcher
      * waits on, so its read or write sees the error itself. */
@@ -227,6 +240,18 @@ void uv__platform_poll(uv_loop_t* loop, int timeout) {
         probing = 0;
         timeout = user_timeout;
         continue;
+      }
+      /* The loop clock can be coarser than the kernel's: if it shows less
+       * time passed than we waited, wait out the rest.  Otherwise the
+       * timer that set the timeout is not due yet, and UV_RUN_ONCE would
+       * return having run nothing. */
+      if (timeout > 0) {
+        elapsed = loop->priv.time - base;
+        if (elapsed < (uint64_t) timeout) {
+          timeout -= (int) elapsed;
+          base = loop->priv.time;
+          continue;
+        }
       }
       return;
     }

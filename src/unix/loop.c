@@ -188,8 +188,13 @@ int uv__platform_loop_configure(uv_loop_t* loop, uv_loop_option option,
   }
 }
 
+int uv__platform_backend_stale(const uv_loop_t* loop) {
+  return !uv__queue_empty(&loop->priv.watcher_queue);
+}
+
 int uv_backend_fd(const uv_loop_t* loop) {
-  if (loop == NULL)
+  /* A closed loop is zeroed: its 0 is not a descriptor of ours. */
+  if (loop == NULL || loop->priv.handle_queue.next == NULL)
     return -1;
   return loop->priv.backend_fd;
 }

@@ -44,6 +44,12 @@ int uv_poll_init(uv_loop_t* loop, uv_poll_t* handle, int fd) {
     return UV_EINVAL;
   if (fd < 0)
     return UV_EBADF;
+  /* As in libuv: a descriptor this loop already watches (another poll
+   * handle, a stream) cannot get a second watcher, which would take its
+   * events and, when stopped, its kernel registration. */
+  if ((unsigned int) fd < loop->priv.nwatchers &&
+      loop->priv.watchers[fd] != NULL)
+    return UV_EEXIST;
 
   err = uv__io_check_fd(loop, fd);
   if (err)
