@@ -1,11 +1,22 @@
 /* uvcore — the Unix part of closing handles: one switch over the handle
  * types this layer implements, for uv_close() and the closing phase. */
 #include "internal.h"
+#include "stream.h"
+#include "tty.h"
 
 int uv__platform_close(uv_handle_t* h) {
   switch (h->type) {
     case UV_POLL:
       uv__poll_close((uv_poll_t*) h);
+      return 1;
+    case UV_TCP:
+      uv__stream_close((uv_stream_t*) h);
+      return 1;
+    case UV_TTY:
+      uv__tty_close((uv_tty_t*) h);
+      return 1;
+    case UV_NAMED_PIPE:
+      uv__pipe_close((uv_pipe_t*) h);
       return 1;
     default:
       return 0;
@@ -14,6 +25,11 @@ int uv__platform_close(uv_handle_t* h) {
 
 void uv__platform_finish_close(uv_handle_t* h) {
   switch (h->type) {
+    case UV_TCP:
+    case UV_NAMED_PIPE:
+    case UV_TTY:
+      uv__stream_destroy((uv_stream_t*) h);
+      break;
     default:
       break;
   }

@@ -1,0 +1,183 @@
+/* bench-tcp-throughput — bulk transfer over one TCP loopback connection.
+ *
+ * The client writes a fixed amount (default 1 GiB) in 64 KiB uv_write
+ * requests, keeping a few of them queued at all times; the server reads
+ * and counts.  A round ends when the server has read everything.  Public
+ * API only: builds against uvcore and against libuv.
+ *
+ * Usage: bench-tcp-throughput [mebibytes] [rounds]
+ *        (defaults 1024 and 5; prints each round and the median).
+ * A round that takes longer than 30 s aborts the run.
+ */
+#include <uv.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK (64 * 1024)
+#define IN_FLIGHT 8
+#define ROUND_LIMIT_NS (30ull * 1000 * 1000 * 1000)
+
+static uv_loop_t loop;
+static uv_tcp_t server;
+static uv_tcp_t client;
+static uv_tcp_t accepted;
+static uv_connect_t connect_req;
+static uv_write_t reqs[IN_FLIGHT];
+static char chunk[CHUNK];
+static char readbuf[256 * 1024];
+
+static uint64_t total;          /* bytes per round */
+static uint64_t queued;         /* bytes handed to uv_write this round */
+static uint64_t received;       /* bytes read by the server this round */
+static uint64_t round_start;
+static int in_flight;           /* write requests not called back yet */
+static int connected;
+static int have_peer;
+
+static void die(const char* what, int err) {
+  fprintf(stderr, "%s: %s\n", what, uv_strerror(err));
+  exit(1);
+}
+
+static void alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  (void) h;
+  (void) suggested;
+  buf->base = readbuf;
+  buf->len = sizeof(readbuf);
+}
+
+static void write_cb(uv_write_t* req, int status);
+
+static void queue_chunk(uv_write_t* req) {
+  uv_buf_t b;
+  uint64_t n;
+  int r;
+
+  n = total - queued;
+  if (n == 0)
+    return;
+  if (n > CHUNK)
+    n = CHUNK;
+  b = uv_buf_init(chunk, (unsigned int) n);
+  r = uv_write(req, (uv_stream_t*) &client, &b, 1, write_cb);
+  if (r != 0)
+    die("uv_write", r);
+  queued += n;
+  in_flight++;
+}
+
+static void write_cb(uv_write_t* req, int status) {
+  if (status != 0)
+    die("write", status);
+  in_flight--;
+  if (uv_hrtime() - round_start > ROUND_LIMIT_NS) {
+    fprintf(stderr, "round took longer than 30 s, giving up\n");
+    exit(1);
+  }
+  queue_chunk(req);
+}
+
+static void read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+  (void) s;
+  (void) buf;
+  if (nread < 0)
+    die("read", (int) nread);
+  received += (uint64_t) nread;
+  if (received >= total)
+    uv_stop(&loop);
+}
+
+static void connection_cb(uv_stream_t* srv, int status) {
+  int r;
+
+  if (status != 0)
+    die("connection", status);
+  if ((r = uv_tcp_init(&loop, &accepted)) != 0 ||
+      (r = uv_accept(srv, (uv_stream_t*) &accepted)) != 0 ||
+      (r = uv_read_start((uv_stream_t*) &accepted, alloc_cb, read_cb)) != 0)
+    die("accept", r);
+  have_peer = 1;
+  if (connected)
+    uv_stop(&loop);
+}
+
+static void connect_cb(uv_connect_t* req, int status) {
+  (void) req;
+  if (status != 0)
+    die("connect", status);
+  connected = 1;
+  if (have_peer)
+    uv_stop(&loop);
+}
+
+static int cmp_u64(const void* a, const void* b) {
+  uint64_t x = *(const uint64_t*) a;
+  uint64_t y = *(const uint64_t*) b;
+  return x < y ? -1 : x > y;
+}
+
+int main(int argc, char** argv) {
+  struct sockaddr_in addr;
+  uint64_t times[64];
+  unsigned long mib;
+  int namelen;
+  int rounds;
+  int r;
+  int i;
+  int k;
+
+  mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024;
+  rounds = argc > 2 ? atoi(argv[2]) : 5;
+  if (mib == 0 || rounds < 1 || rounds > 64)
+    return 2;
+  total = (uint64_t) mib << 20;
+  memset(chunk, 't', sizeof(chunk));
+
+  if ((r = uv_loop_init(&loop)) != 0 ||
+      (r = uv_ip4_addr("127.0.0.1", 0, &addr)) != 0 ||
+      (r = uv_tcp_init(&loop, &server)) != 0 ||
+      (r = uv_tcp_bind(&server, (const struct sockaddr*) &addr, 0)) != 0 ||
+      (r = uv_listen((uv_stream_t*) &server, 16, connection_cb)) != 0)
+    die("server", r);
+  namelen = (int) sizeof(addr);
+  if ((r = uv_tcp_getsockname(&server, (struct sockaddr*) &addr,
+                              &namelen)) != 0 ||
+      (r = uv_tcp_init(&loop, &client)) != 0 ||
+      (r = uv_tcp_connect(&connect_req, &client,
+                          (const struct sockaddr*) &addr, connect_cb)) != 0)
+    die("client", r);
+  uv_run(&loop, UV_RUN_DEFAULT);  /* until connected and accepted */
+  if (!connected || !have_peer)
+    return 1;
+
+  for (i = 0; i < rounds; i++) {
+    queued = 0;
+    received = 0;
+    round_start = uv_hrtime();
+    for (k = 0; k < IN_FLIGHT; k++)
+      queue_chunk(&reqs[k]);
+    uv_run(&loop, UV_RUN_DEFAULT);  /* uv_stop once everything was read */
+    times[i] = uv_hrtime() - round_start;
+    if (received != total)
+      return 1;
+    /* The requests are reused: let their last callbacks run first. */
+    while (in_flight > 0)
+      uv_run(&loop, UV_RUN_ONCE);
+    printf("round %d: %.2f ms (%.0f MB/s)\n", i + 1, times[i] / 1e6,
+           (double) total / 1e6 * 1e9 / (double) times[i]);
+  }
+  qsort(times, (size_t) rounds, sizeof(times[0]), cmp_u64);
+  printf("median: %.2f ms (%.0f MB/s)\n", times[rounds / 2] / 1e6,
+         (double) total / 1e6 * 1e9 / (double) times[rounds / 2]);
+
+  uv_close((uv_handle_t*) &client, NULL);
+  uv_close((uv_handle_t*) &accepted, NULL);
+  uv_close((uv_handle_t*) &server, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(&loop) != 0)
+    return 1;
+  return 0;
+}
