@@ -206,26 +206,33 @@ struct uv__req_priv {
   struct uv__queue queue;
 };
 
+/* Streams (src/unix/stream.c): TCP, pipes and ttys share this part. */
+struct uv__stream_fdq;
 struct uv__stream_priv {
   uv_alloc_cb alloc_cb;
   uv_read_cb read_cb;
   uv_connection_cb connection_cb;
-  uv_connect_t* connect_req;
+  uv_connect_t* connect_req;       /* the connect in progress */
   uv_shutdown_t* shutdown_req;
   uv__io_t io;
-  struct uv__queue write_queue;
-  struct uv__queue write_completed_queue;
-  int delayed_error;
-  int accepted_fd;
-  void* queued_fds;
+  struct uv__queue write_queue;            /* not yet completely written */
+  struct uv__queue write_completed_queue;  /* done or failed, callback due */
+  struct uv__queue connect_error_queue;    /* connects failed on the spot */
+  int delayed_error;               /* connect/bind error reported later */
+  int accepted_fd;                 /* connection or received descriptor
+                                      waiting for uv_accept, or -1 */
+  struct uv__stream_fdq* queued_fds;  /* further received descriptors */
 };
 
 struct uv__tcp_priv {
-  unsigned int flags;
+  /* Keep-alive settings, applied again when the socket is created late. */
+  unsigned int keepalive_idle;
+  unsigned int keepalive_intvl;
+  unsigned int keepalive_cnt;
 };
 
 struct uv__pipe_priv {
-  const char* pipe_fname;
+  char* pipe_fname;                /* path we bound: unlinked on close */
 };
 
 struct uv__tty_priv {
@@ -284,6 +291,7 @@ struct uv__write_priv {
 struct uv__connect_priv {
   uv_connect_cb cb;
   struct uv__queue queue;
+  int error;
 };
 
 struct uv__udp_send_priv {
@@ -299,25 +307,30 @@ struct uv__udp_send_priv {
 struct uv__fs_priv {
   uv_fs_cb cb;
   struct uv__work work;
-  const char* new_path;
-  uv_file file;
-  int flags;
-  mode_t mode;
+  char* new_path;                  /* owned copy */
+  uv_file file;                    /* sendfile: out_fd */
+  uv_file file2;                   /* sendfile: in_fd */
+  int flags;                       /* open/copyfile flags, access mode */
+  int mode;
   unsigned int nbufs;
-  uv_buf_t* bufs;
-  off_t off;
+  int own_bufs;                    /* bufs is a heap copy to free */
+  uv_buf_t* bufs;                  /* bufsml, a heap copy, or the caller's */
+  int64_t off;
+  size_t len;                      /* sendfile length, readdir capacity */
   uv_uid_t uid;
   uv_gid_t gid;
   double atime;
   double mtime;
+  uv_dirent_t* dirents;            /* readdir: entries whose names we own */
   uv_buf_t bufsml[4];
 };
 
 struct uv__getaddrinfo_priv {
   uv_getaddrinfo_cb cb;
   struct uv__work work;
-  struct addrinfo* hints;
-  char* hostname;
+  void* buf;                       /* one allocation: hints copy + strings */
+  struct addrinfo* hints;          /* NULL or the copy inside buf */
+  char* hostname;                  /* ASCII (IDNA) form, inside buf */
   char* service;
   int retcode;
 };
@@ -331,7 +344,7 @@ struct uv__getnameinfo_priv {
 };
 
 struct uv__dir_priv {
-  DIR* dir;
+  DIR* dir;                        /* NULL once closed */
 };
 
 #endif /* UV__WANT_PRIVATE */
