@@ -76,6 +76,7 @@ static int uv__opendir_path(const char* path, DIR** out) {
   int fd;
   int err;
 
+  *out = NULL;  /* lets the optimiser see the result is always set */
   do
     fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   while (fd == -1 && errno == EINTR);
