@@ -903,10 +903,6 @@ uv_handle_type uv__stream_guess_socket(int fd) {
   return UV_UNKNOWN_HANDLE;
 }
 
-/* uv_udp_open() lives in the UDP code; until it is linked in, received
- * UDP handles cannot be accepted. */
-#pragma weak uv_udp_open
-
 unsigned int uv__stream_queued_count(const uv_stream_t* s) {
   return s->spriv.queued_fds != NULL ? s->spriv.queued_fds->len : 0;
 }
@@ -978,9 +974,9 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
     return UV_EINVAL;
 
   if (kind == UV_UDP) {
-    if (uv_udp_open == NULL)
-      return UV_ENOTSUP;
-    err = uv_udp_open((uv_udp_t*) client, fd);
+    /* UDP handles are not implemented yet, so no uv_udp_t client can
+     * exist; when they land, adopt fd here with uv_udp_open(). */
+    return UV_ENOTSUP;
   } else {
     if (client->spriv.io.fd != -1)
       return UV_EBUSY;
