@@ -177,12 +177,18 @@ typedef enum {
   UV_HANDLE_TYPE_MAX
 } uv_handle_type;
 
+/* Request kinds private to a platform, each followed by a comma, so that
+ * UV_REQ_TYPE_MAX counts them.  Neither platform has any: Unix needs none,
+ * and the Windows layer tells its internal requests apart by a private
+ * field instead.  Kept as a macro because libuv users test for it. */
+#define UV_REQ_TYPE_PRIVATE
+
 typedef enum {
   UV_UNKNOWN_REQ = 0,
 #define XX(uc, lc) UV_ ## uc,
   UV_REQ_TYPE_MAP(XX)
 #undef XX
-  UV_REQ_TYPE_PRIVATE,
+  UV_REQ_TYPE_PRIVATE
   UV_REQ_TYPE_MAX
 } uv_req_type;
 

@@ -50,6 +50,21 @@ TEST(handle_type_names) {
   return 0;
 }
 
+/* Code written for libuv loops over [first, UV_*_TYPE_MAX) and uses each
+ * name: every value in range must have one, and the ranges must end where
+ * libuv's do on Unix (no private request kinds). */
+TEST(handle_type_ranges) {
+  int t;
+
+  for (t = UV_UNKNOWN_HANDLE + 1; t < UV_HANDLE_TYPE_MAX; t++)
+    ASSERT_NOT_NULL(uv_handle_type_name((uv_handle_type) t));
+  for (t = UV_UNKNOWN_REQ + 1; t < UV_REQ_TYPE_MAX; t++)
+    ASSERT_NOT_NULL(uv_req_type_name((uv_req_type) t));
+  ASSERT_EQ(UV_HANDLE_TYPE_MAX, UV_FILE + 1);
+  ASSERT_EQ(UV_REQ_TYPE_MAX, UV_RANDOM + 1);
+  return 0;
+}
+
 TEST(handle_sizes) {
 #define XX(uc, lc) ASSERT_EQ(uv_handle_size(UV_ ## uc), sizeof(uv_ ## lc ## _t));
   UV_HANDLE_TYPE_MAP(XX)
