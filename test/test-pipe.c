@@ -687,3 +687,27 @@ TEST(pipe_write_to_closed_reader_no_sigpipe) {
   close_loop_and_check(&loop);
   return 0;
 }
+
+static void ppi_connection_cb(uv_stream_t* server, int status) {
+  (void) server;
+  (void) status;
+}
+
+/* A no-op on Unix (it sizes the listen queue of Windows named pipes), but
+ * callable at any point without disturbing the pipe. */
+TEST(pipe_pending_instances_noop) {
+  uv_loop_t loop;
+  uv_pipe_t p;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_pipe_init(&loop, &p, 0));
+  uv_pipe_pending_instances(&p, 4);
+  unlink(TEST_PIPENAME);
+  ASSERT_OK(uv_pipe_bind(&p, TEST_PIPENAME));
+  uv_pipe_pending_instances(&p, 16);
+  ASSERT_OK(uv_listen((uv_stream_t*) &p, 8, ppi_connection_cb));
+  uv_close((uv_handle_t*) &p, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(uv_loop_close(&loop));
+  return 0;
+}

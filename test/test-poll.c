@@ -5,6 +5,8 @@
 #include "task.h"
 
 #ifndef _WIN32
+# include <arpa/inet.h>
+# include <netinet/in.h>
 # include <errno.h>
 # include <fcntl.h>
 # include <sys/socket.h>
@@ -509,3 +511,75 @@ TEST(poll_change_events) { POSIX_BODY(do_poll_change_events); }
 TEST(poll_close_in_callback) { POSIX_BODY(do_poll_close_in_callback); }
 TEST(poll_stale_event_after_close) { POSIX_BODY(do_poll_stale_event_after_close); }
 TEST(poll_ref) { POSIX_BODY(do_poll_ref); }
+
+#ifndef _WIN32
+
+/* A connected loopback TCP pair made with plain sockets: fds[0] is the
+ * accepted side, fds[1] the client.  Both close-on-exec. */
+static void oob_tcp_pair(int fds[2]) {
+  struct sockaddr_in sa;
+  socklen_t len;
+  int listener;
+
+  listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_OK(bind(listener, (struct sockaddr*) &sa, sizeof(sa)));
+  ASSERT_OK(listen(listener, 1));
+  len = sizeof(sa);
+  ASSERT_OK(getsockname(listener, (struct sockaddr*) &sa, &len));
+
+  fds[1] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fds[1], 0);
+  ASSERT_OK(connect(fds[1], (struct sockaddr*) &sa, sizeof(sa)));
+  fds[0] = accept(listener, NULL, NULL);
+  ASSERT_GE(fds[0], 0);
+  ASSERT_OK(fcntl(fds[0], F_SETFD, FD_CLOEXEC));
+  ASSERT_OK(close(listener));
+}
+
+static int prio_events;
+static int prio_calls;
+
+static void prio_cb(uv_poll_t* h, int status, int events) {
+  ASSERT_OK(status);
+  prio_calls++;
+  prio_events |= events;
+  if (events & UV_PRIORITIZED)
+    uv_poll_stop(h);
+}
+
+#endif
+
+/* Urgent (out-of-band) TCP data shows up as UV_PRIORITIZED, and only for a
+ * watcher that asked for it. */
+TEST(poll_prioritized_oob) {
+#ifdef _WIN32
+  RETURN_SKIP("out-of-band readiness is a Unix poll feature");
+#else
+  uv_loop_t loop;
+  uv_poll_t h;
+  int fds[2];
+
+  oob_tcp_pair(fds);
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_poll_init(&loop, &h, fds[0]));
+  ASSERT_OK(uv_poll_start(&h, UV_PRIORITIZED, prio_cb));
+  ASSERT_EQ(1, send(fds[1], "!", 1, MSG_OOB));
+
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_GE(prio_calls, 1);
+  ASSERT(prio_events & UV_PRIORITIZED);
+  /* Only UV_PRIORITIZED was asked for: no plain readability reported. */
+  ASSERT_EQ(0, prio_events & UV_READABLE);
+
+  uv_close((uv_handle_t*) &h, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(uv_loop_close(&loop));
+  ASSERT_OK(close(fds[0]));
+  ASSERT_OK(close(fds[1]));
+  return 0;
+#endif
+}

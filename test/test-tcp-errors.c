@@ -581,3 +581,51 @@ TEST(tcp_try_write_to_reset_peer_no_sigpipe) {
   close_loop_and_check(&loop);
   return 0;
 }
+
+static void reuseport_connection_cb(uv_stream_t* server, int status) {
+  (void) server;
+  (void) status;
+}
+
+/* With UV_TCP_REUSEPORT two listeners share one port; without it the
+ * second one is refused with UV_EADDRINUSE (at bind or, as libuv defers
+ * it, at listen). */
+TEST(tcp_reuseport_shares_port) {
+  struct sockaddr_in addr;
+  struct sockaddr_storage bound;
+  uv_loop_t loop;
+  uv_tcp_t a;
+  uv_tcp_t b;
+  uv_tcp_t c;
+  int namelen;
+  int r;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_ip4_addr("127.0.0.1", 0, &addr));
+
+  ASSERT_OK(uv_tcp_init(&loop, &a));
+  ASSERT_OK(uv_tcp_bind(&a, (const struct sockaddr*) &addr,
+                        UV_TCP_REUSEPORT));
+  ASSERT_OK(uv_listen((uv_stream_t*) &a, 8, reuseport_connection_cb));
+  namelen = sizeof(bound);
+  ASSERT_OK(uv_tcp_getsockname(&a, (struct sockaddr*) &bound, &namelen));
+  addr.sin_port = ((struct sockaddr_in*) &bound)->sin_port;
+
+  ASSERT_OK(uv_tcp_init(&loop, &b));
+  ASSERT_OK(uv_tcp_bind(&b, (const struct sockaddr*) &addr,
+                        UV_TCP_REUSEPORT));
+  ASSERT_OK(uv_listen((uv_stream_t*) &b, 8, reuseport_connection_cb));
+
+  ASSERT_OK(uv_tcp_init(&loop, &c));
+  r = uv_tcp_bind(&c, (const struct sockaddr*) &addr, 0);
+  if (r == 0)
+    r = uv_listen((uv_stream_t*) &c, 8, reuseport_connection_cb);
+  ASSERT_EQ(UV_EADDRINUSE, r);
+
+  uv_close((uv_handle_t*) &a, NULL);
+  uv_close((uv_handle_t*) &b, NULL);
+  uv_close((uv_handle_t*) &c, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(uv_loop_close(&loop));
+  return 0;
+}
