@@ -10,7 +10,7 @@
  * Usage: bench-tcp-pingpong [round_trips] [rounds]
  *        (defaults 50000 and 5; prints each round and the median).
  */
-#include <uv.h>
+#include "bench-common.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -45,11 +45,6 @@ static unsigned long trips_done;
 static size_t echo_got;     /* bytes of the current echo received */
 static int connected;
 static int have_peer;
-
-static void die(const char* what, int err) {
-  fprintf(stderr, "%s: %s\n", what, uv_strerror(err));
-  exit(1);
-}
 
 static void alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
   (void) h;
@@ -138,15 +133,10 @@ static void connect_cb(uv_connect_t* req, int status) {
     uv_stop(&loop);
 }
 
-static int cmp_u64(const void* a, const void* b) {
-  uint64_t x = *(const uint64_t*) a;
-  uint64_t y = *(const uint64_t*) b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char** argv) {
   struct sockaddr_in addr;
   uint64_t times[64];
+  uint64_t med;
   uint64_t t0;
   int namelen;
   int rounds;
@@ -192,9 +182,9 @@ int main(int argc, char** argv) {
     printf("round %d: %.2f ms (%.0f round trips/s)\n", i + 1,
            times[i] / 1e6, (double) trips_wanted * 1e9 / (double) times[i]);
   }
-  qsort(times, (size_t) rounds, sizeof(times[0]), cmp_u64);
-  printf("median: %.2f ms (%.0f round trips/s)\n", times[rounds / 2] / 1e6,
-         (double) trips_wanted * 1e9 / (double) times[rounds / 2]);
+  med = median_ns(times, rounds);
+  printf("median: %.2f ms (%.0f round trips/s)\n", med / 1e6,
+         (double) trips_wanted * 1e9 / (double) med);
 
   uv_close((uv_handle_t*) &client.tcp, NULL);
   uv_close((uv_handle_t*) &accepted.tcp, NULL);

@@ -9,7 +9,7 @@
  *        (defaults 1024 and 5; prints each round and the median).
  * A round that takes longer than 30 s aborts the run.
  */
-#include <uv.h>
+#include "bench-common.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -36,11 +36,6 @@ static uint64_t round_start;
 static int in_flight;           /* write requests not called back yet */
 static int connected;
 static int have_peer;
-
-static void die(const char* what, int err) {
-  fprintf(stderr, "%s: %s\n", what, uv_strerror(err));
-  exit(1);
-}
 
 static void alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
   (void) h;
@@ -113,15 +108,10 @@ static void connect_cb(uv_connect_t* req, int status) {
     uv_stop(&loop);
 }
 
-static int cmp_u64(const void* a, const void* b) {
-  uint64_t x = *(const uint64_t*) a;
-  uint64_t y = *(const uint64_t*) b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char** argv) {
   struct sockaddr_in addr;
   uint64_t times[64];
+  uint64_t med;
   unsigned long mib;
   int namelen;
   int rounds;
@@ -169,9 +159,9 @@ int main(int argc, char** argv) {
     printf("round %d: %.2f ms (%.0f MB/s)\n", i + 1, times[i] / 1e6,
            (double) total / 1e6 * 1e9 / (double) times[i]);
   }
-  qsort(times, (size_t) rounds, sizeof(times[0]), cmp_u64);
-  printf("median: %.2f ms (%.0f MB/s)\n", times[rounds / 2] / 1e6,
-         (double) total / 1e6 * 1e9 / (double) times[rounds / 2]);
+  med = median_ns(times, rounds);
+  printf("median: %.2f ms (%.0f MB/s)\n", med / 1e6,
+         (double) total / 1e6 * 1e9 / (double) med);
 
   uv_close((uv_handle_t*) &client, NULL);
   uv_close((uv_handle_t*) &accepted, NULL);

@@ -14,7 +14,7 @@
  * time instead: each after_work callback queues the next job, which
  * measures the round-trip latency of an idle pool rather than throughput.
  */
-#include <uv.h>
+#include "bench-common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,18 +44,13 @@ static void after_cb(uv_work_t* req, int status) {
   }
 }
 
-static int cmp_u64(const void* a, const void* b) {
-  uint64_t x = *(const uint64_t*) a;
-  uint64_t y = *(const uint64_t*) b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char** argv) {
   unsigned long jobs;
   unsigned long i;
   uv_work_t* reqs;
   uv_loop_t loop;
   uint64_t times[64];
+  uint64_t med;
   uint64_t t0;
   int rounds;
   int chain;
@@ -96,9 +91,9 @@ int main(int argc, char** argv) {
     printf("round %d: %.2f ms (%.0f ns/job)\n", r + 1, times[r] / 1e6,
            (double) times[r] / (double) jobs);
   }
-  qsort(times, (size_t) rounds, sizeof(times[0]), cmp_u64);
-  printf("median: %.2f ms (%.0f ns/job)\n", times[rounds / 2] / 1e6,
-         (double) times[rounds / 2] / (double) jobs);
+  med = median_ns(times, rounds);
+  printf("median: %.2f ms (%.0f ns/job)\n", med / 1e6,
+         (double) med / (double) jobs);
   uv_loop_close(&loop);
   free(reqs);
   return 0;
