@@ -10,11 +10,12 @@
  * triggered, so whatever is left is reported again next iteration) so one
  * busy stream cannot starve the others.
  *
- * SIGPIPE: sockets are written with send(MSG_NOSIGNAL).  Pipes and ttys
- * cannot be, so their writes run with SIGPIPE blocked in the calling
- * thread and a SIGPIPE raised by our own EPIPE is consumed before the mask
- * is restored: the write reports UV_EPIPE and the process never sees the
- * signal, whatever its SIGPIPE disposition.
+ * SIGPIPE: sockets are written with send(MSG_NOSIGNAL).  FIFOs cannot be,
+ * so their writes run with SIGPIPE blocked in the calling thread and a
+ * SIGPIPE raised by our own EPIPE is consumed before the mask is restored:
+ * the write reports UV_EPIPE and the process never sees the signal,
+ * whatever its SIGPIPE disposition.  Terminals report a hang-up as EIO and
+ * never raise SIGPIPE, so their writes skip the two mask changes.
  */
 #include "stream.h"
 
@@ -117,8 +118,12 @@ int uv__stream_open(uv_stream_t* s, int fd, unsigned int flags) {
     if (err)
       return err;
     flags |= UV__STREAM_SOCKET;
-  } else if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)) {
+  } else if (fstat(fd, &st) != 0) {
+    flags |= UV__STREAM_MAY_SIGPIPE;
+  } else if (S_ISSOCK(st.st_mode)) {
     flags |= UV__STREAM_SOCKET;
+  } else if (S_ISFIFO(st.st_mode)) {
+    flags |= UV__STREAM_MAY_SIGPIPE;
   }
 
   s->hpriv.flags |= flags;
@@ -420,8 +425,12 @@ static ssize_t stream_send(uv_stream_t* s, const uv_buf_t* bufs,
     do
       n = sendmsg(fd, &msg, MSG_NOSIGNAL);
     while (n == -1 && errno == EINTR);
-  } else {
+  } else if (s->hpriv.flags & UV__STREAM_MAY_SIGPIPE) {
     n = write_nosigpipe(fd, bufs, nbufs);
+  } else {
+    do
+      n = writev(fd, (const struct iovec*) bufs, (int) nbufs);
+    while (n == -1 && errno == EINTR);
   }
 
   if (n >= 0)

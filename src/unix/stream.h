@@ -30,6 +30,10 @@
 #define UV__STREAM_ACCEPT_PAUSED   0x100000 /* a connection waits for uv_accept */
 #define UV__STREAM_ABSTRACT        0x200000 /* pipe bound to a Linux abstract name */
 #define UV__STREAM_SOCKET          0x400000 /* fd is a socket: send(MSG_NOSIGNAL) */
+/* Writes may raise SIGPIPE: a FIFO, or a descriptor we could not classify.
+ * Only these pay for blocking the signal around write(2); a terminal
+ * reports a hang-up as EIO and never raises it. */
+#define UV__STREAM_MAY_SIGPIPE     0x800000
 
 /* connect(2) in progress: not a libuv error code, only passed between
  * tcp.c/pipe.c and uv__stream_connect_start(). */
