@@ -99,6 +99,14 @@ static inline void uv__req_init(uv_loop_t* loop, uv_req_t* req,
 
 int uv__loop_alive(const uv_loop_t* loop);
 
+/* uv_loop_close() zeroes the loop, and a zeroed handle list is not a valid
+ * (self-linked) list: that is how a closed or never initialised loop is
+ * told apart, so that closing twice or running a closed loop is reported
+ * instead of following null links. */
+static inline int uv__loop_usable(const uv_loop_t* loop) {
+  return loop != NULL && loop->priv.handle_queue.next != NULL;
+}
+
 /* Queues a closing handle for the closing phase (handle.c). */
 void uv__make_close_pending(uv_handle_t* h);
 void uv__run_closing_handles(uv_loop_t* loop);

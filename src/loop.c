@@ -17,14 +17,6 @@ static void update_time(uv_loop_t* loop) {
   loop->priv.time = uv__hrtime_ns(1) / 1000000;
 }
 
-/* uv_loop_close() zeroes the loop, and a zeroed handle list is not a valid
- * (self-linked) list: that is how a closed or never initialised loop is
- * told apart, so that closing twice or running a closed loop is reported
- * instead of following null links. */
-static int loop_is_dead(const uv_loop_t* loop) {
-  return loop->priv.handle_queue.next == NULL;
-}
-
 int uv_loop_init(uv_loop_t* loop) {
   void* saved_data;
   int err;
@@ -70,7 +62,7 @@ int uv_loop_close(uv_loop_t* loop) {
   uv_handle_t* h;
   void* saved_data;
 
-  if (loop == NULL || loop_is_dead(loop))
+  if (!uv__loop_usable(loop))
     return UV_EINVAL;
   if (loop->priv.active_reqs != 0)
     return UV_EBUSY;
@@ -162,7 +154,7 @@ int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
 }
 
 int uv_loop_fork(uv_loop_t* loop) {
-  if (loop == NULL || loop_is_dead(loop))
+  if (!uv__loop_usable(loop))
     return UV_EINVAL;
   return uv__platform_loop_fork(loop);
 }
@@ -175,7 +167,7 @@ int uv__loop_alive(const uv_loop_t* loop) {
 }
 
 int uv_loop_alive(const uv_loop_t* loop) {
-  if (loop == NULL || loop_is_dead(loop))
+  if (!uv__loop_usable(loop))
     return 0;
   return uv__loop_alive(loop);
 }
@@ -217,7 +209,7 @@ static int poll_timeout(const uv_loop_t* loop) {
  * uses poll_timeout(). */
 int uv_backend_timeout(const uv_loop_t* loop) {
   /* 0 rather than -1 for no loop: an embedder must not block forever. */
-  if (loop == NULL || loop_is_dead(loop))
+  if (!uv__loop_usable(loop))
     return 0;
   if (uv__platform_backend_stale(loop))
     return 0;
@@ -235,7 +227,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
   int timeout;
   int i;
 
-  if (loop == NULL || loop_is_dead(loop))
+  if (!uv__loop_usable(loop))
     return UV_EINVAL;
 
   alive = uv__loop_alive(loop);

@@ -194,7 +194,7 @@ int uv__platform_backend_stale(const uv_loop_t* loop) {
 
 int uv_backend_fd(const uv_loop_t* loop) {
   /* A closed loop is zeroed: its 0 is not a descriptor of ours. */
-  if (loop == NULL || loop->priv.handle_queue.next == NULL)
+  if (!uv__loop_usable(loop))
     return -1;
   return loop->priv.backend_fd;
 }
