@@ -32,11 +32,30 @@ int uv__close(int fd) {
   return uv__close_nocheckstdio(fd);
 }
 
-int uv__nonblock(int fd, int set) {
+/* Sets or clears one bit of a descriptor's flags (F_GETFL/F_SETFL or
+ * F_GETFD/F_SETFD), skipping the write when it already has that value. */
+static int fcntl_set_bit(int fd, int getcmd, int setcmd, int bit, int set) {
   int flags;
   int r;
 
+  do
+    flags = fcntl(fd, getcmd);
+  while (flags == -1 && errno == EINTR);
+  if (flags == -1)
+    return uv__err();
+  if (!!(flags & bit) == !!set)
+    return 0;
+  flags = set ? (flags | bit) : (flags & ~bit);
+  do
+    r = fcntl(fd, setcmd, flags);
+  while (r == -1 && errno == EINTR);
+  return r ? uv__err() : 0;
+}
+
+int uv__nonblock(int fd, int set) {
 #if defined(FIONBIO)
+  int r;
+
   do
     r = ioctl(fd, FIONBIO, &set);
   while (r == -1 && errno == EINTR);
@@ -46,36 +65,11 @@ int uv__nonblock(int fd, int set) {
     return uv__err();
 #endif
 
-  do
-    flags = fcntl(fd, F_GETFL);
-  while (flags == -1 && errno == EINTR);
-  if (flags == -1)
-    return uv__err();
-  if (!!(flags & O_NONBLOCK) == !!set)
-    return 0;
-  flags = set ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
-  do
-    r = fcntl(fd, F_SETFL, flags);
-  while (r == -1 && errno == EINTR);
-  return r ? uv__err() : 0;
+  return fcntl_set_bit(fd, F_GETFL, F_SETFL, O_NONBLOCK, set);
 }
 
 int uv__cloexec(int fd, int set) {
-  int flags;
-  int r;
-
-  do
-    flags = fcntl(fd, F_GETFD);
-  while (flags == -1 && errno == EINTR);
-  if (flags == -1)
-    return uv__err();
-  if (!!(flags & FD_CLOEXEC) == !!set)
-    return 0;
-  flags = set ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
-  do
-    r = fcntl(fd, F_SETFD, flags);
-  while (r == -1 && errno == EINTR);
-  return r ? uv__err() : 0;
+  return fcntl_set_bit(fd, F_GETFD, F_SETFD, FD_CLOEXEC, set);
 }
 
 int uv__socket(int domain, int type, int protocol) {
