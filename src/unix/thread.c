@@ -78,15 +78,19 @@ void uv_mutex_lock(uv_mutex_t* mutex) {
     abort();
 }
 
-int uv_mutex_trylock(uv_mutex_t* mutex) {
-  int err;
-
-  err = pthread_mutex_trylock(mutex);
+/* The result of a pthread try-lock: taken, or busy.  EAGAIN (a read lock
+ * at its maximum number of readers) is busy to the caller too; anything
+ * else is misuse of the lock. */
+static int trylock_result(int err) {
   if (err == 0)
     return 0;
   if (err != EBUSY && err != EAGAIN)
     abort();
   return UV_EBUSY;
+}
+
+int uv_mutex_trylock(uv_mutex_t* mutex) {
+  return trylock_result(pthread_mutex_trylock(mutex));
 }
 
 void uv_mutex_unlock(uv_mutex_t* mutex) {
@@ -111,15 +115,7 @@ void uv_rwlock_rdlock(uv_rwlock_t* rwlock) {
 }
 
 int uv_rwlock_tryrdlock(uv_rwlock_t* rwlock) {
-  int err;
-
-  err = pthread_rwlock_tryrdlock(rwlock);
-  if (err == 0)
-    return 0;
-  /* EAGAIN: the maximum number of readers; to the caller that is busy. */
-  if (err != EBUSY && err != EAGAIN)
-    abort();
-  return UV_EBUSY;
+  return trylock_result(pthread_rwlock_tryrdlock(rwlock));
 }
 
 void uv_rwlock_rdunlock(uv_rwlock_t* rwlock) {
@@ -133,14 +129,7 @@ void uv_rwlock_wrlock(uv_rwlock_t* rwlock) {
 }
 
 int uv_rwlock_trywrlock(uv_rwlock_t* rwlock) {
-  int err;
-
-  err = pthread_rwlock_trywrlock(rwlock);
-  if (err == 0)
-    return 0;
-  if (err != EBUSY && err != EAGAIN)
-    abort();
-  return UV_EBUSY;
+  return trylock_result(pthread_rwlock_trywrlock(rwlock));
 }
 
 void uv_rwlock_wrunlock(uv_rwlock_t* rwlock) {
