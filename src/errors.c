@@ -47,49 +47,47 @@ static const char* format_unknown_static(int err) {
   return format_unknown(err, buf, sizeof(unknown_bufs[0]));
 }
 
-static char* copy_out(const char* s, char* buf, size_t len) {
-  if (buf == NULL || len == 0)
+/* The name or the message of a known code; NULL for an unknown one. */
+static const char* err_text(int err, int want_name) {
+  const struct err_entry* e;
+
+  e = err_lookup(err);
+  if (e == NULL)
+    return NULL;
+  return want_name ? e->name : e->message;
+}
+
+static const char* text_or_unknown(int err, int want_name) {
+  const char* t;
+
+  t = err_text(err, want_name);
+  return t != NULL ? t : format_unknown_static(err);
+}
+
+static char* text_into(int err, int want_name, char* buf, size_t buflen) {
+  const char* t;
+
+  if (buf == NULL || buflen == 0)
     return buf;
-  snprintf(buf, len, "%s", s);
+  t = err_text(err, want_name);
+  if (t == NULL)
+    return format_unknown(err, buf, buflen);
+  snprintf(buf, buflen, "%s", t);
   return buf;
 }
 
 const char* uv_strerror(int err) {
-  const struct err_entry* e;
-
-  e = err_lookup(err);
-  if (e != NULL)
-    return e->message;
-  return format_unknown_static(err);
+  return text_or_unknown(err, 0);
 }
 
 char* uv_strerror_r(int err, char* buf, size_t buflen) {
-  const struct err_entry* e;
-
-  if (buf == NULL || buflen == 0)
-    return buf;
-  e = err_lookup(err);
-  if (e != NULL)
-    return copy_out(e->message, buf, buflen);
-  return format_unknown(err, buf, buflen);
+  return text_into(err, 0, buf, buflen);
 }
 
 const char* uv_err_name(int err) {
-  const struct err_entry* e;
-
-  e = err_lookup(err);
-  if (e != NULL)
-    return e->name;
-  return format_unknown_static(err);
+  return text_or_unknown(err, 1);
 }
 
 char* uv_err_name_r(int err, char* buf, size_t buflen) {
-  const struct err_entry* e;
-
-  if (buf == NULL || buflen == 0)
-    return buf;
-  e = err_lookup(err);
-  if (e != NULL)
-    return copy_out(e->name, buf, buflen);
-  return format_unknown(err, buf, buflen);
+  return text_into(err, 1, buf, buflen);
 }
