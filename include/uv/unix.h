@@ -163,7 +163,6 @@ struct uv__loop_priv {
   struct uv__queue watcher_queue;
   uv__io_t** watchers;             /* indexed by fd */
   unsigned int nwatchers;
-  unsigned int nfds;               /* watchers currently registered */
   unsigned int io_gen;
   int backend_fd;
   struct uv__queue idle_handles;
@@ -180,10 +179,6 @@ struct uv__loop_priv {
   int wakeup_pending;              /* atomic */
   struct uv__queue wq;             /* finished thread-pool work */
   uv_mutex_t wq_mutex;
-  /* Signals and child processes. */
-  int signal_pipefd[2];
-  uv__io_t signal_watcher;
-  struct uv__queue process_handles;
   int emfile_fd;                   /* spare descriptor for EMFILE on accept */
   /* Metrics. */
   uv_mutex_t metrics_mutex;
@@ -192,7 +187,6 @@ struct uv__loop_priv {
   uint64_t events_waiting;
   uint64_t idle_time;
   uint64_t poll_entry_time;
-  void* reserved[4];
 };
 
 struct uv__handle_priv {

@@ -57,11 +57,7 @@ int uv__io_start(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   w->pevents |= events;
   if (uv__queue_empty(&w->watcher_queue))
     uv__queue_insert_tail(&loop->priv.watcher_queue, &w->watcher_queue);
-  if (loop->priv.watchers[w->fd] != w) {
-    if (loop->priv.watchers[w->fd] == NULL)
-      loop->priv.nfds++;
-    loop->priv.watchers[w->fd] = w;
-  }
+  loop->priv.watchers[w->fd] = w;
   return 0;
 }
 
@@ -86,10 +82,8 @@ void uv__io_close(uv_loop_t* loop, uv__io_t* w) {
   uv__io_stop(loop, w, ~0u);
   uv__queue_remove(&w->pending_queue);
   if (w->fd >= 0 && (unsigned int) w->fd < loop->priv.nwatchers &&
-      loop->priv.watchers[w->fd] == w) {
+      loop->priv.watchers[w->fd] == w)
     loop->priv.watchers[w->fd] = NULL;
-    loop->priv.nfds--;
-  }
   if (w->events != 0 && w->fd >= 0)
     uv__backend_forget(loop, w->fd);
   w->events = 0;
@@ -174,7 +168,6 @@ static void dispatch(uv_loop_t* loop, const uv__fired_t* ev, int n) {
       uv__backend_forget(loop, ev[i].fd);
       w->events = 0;
       loop->priv.watchers[ev[i].fd] = NULL;
-      loop->priv.nfds--;
       continue;
     }
 

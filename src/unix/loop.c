@@ -112,15 +112,11 @@ int uv__platform_loop_init(uv_loop_t* loop) {
 
   uv__queue_init(&loop->priv.pending_queue);
   uv__queue_init(&loop->priv.watcher_queue);
-  uv__queue_init(&loop->priv.process_handles);
   loop->priv.watchers = NULL;
   loop->priv.nwatchers = 0;
-  loop->priv.nfds = 0;
   loop->priv.backend_fd = -1;
   loop->priv.wakeup_watcher.fd = -1;
   loop->priv.wakeup_wfd = -1;
-  loop->priv.signal_pipefd[0] = -1;
-  loop->priv.signal_pipefd[1] = -1;
   loop->priv.emfile_fd = -1;
 
   err = uv__backend_init(loop);
