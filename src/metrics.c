@@ -1,6 +1,8 @@
 /* uvcore — loop metrics: iteration and event counts, and (when enabled
  * with UV_METRICS_IDLE_TIME) the time spent waiting in the poll phase.
- * Idle time may be read from other threads, hence the lock. */
+ * The counts are written by the loop thread only and read on it, like
+ * loop_count; idle time may be read from other threads, so it alone is
+ * kept under the lock, and the lock is only taken when it is enabled. */
 #include "internal.h"
 
 #include <string.h>
@@ -17,10 +19,13 @@ void uv__metrics_poll_leave(uv_loop_t* loop, unsigned int nevents,
                             int was_waiting) {
   uint64_t now;
 
-  uv_mutex_lock(&loop->priv.metrics_mutex);
   loop->priv.events += nevents;
   if (was_waiting)
     loop->priv.events_waiting += nevents;
+  if (!(loop->priv.flags & UV__LOOP_METRICS_IDLE))
+    return;
+
+  uv_mutex_lock(&loop->priv.metrics_mutex);
   if (loop->priv.poll_entry_time != 0) {
     now = uv__hrtime_ns(0);
     loop->priv.idle_time += now - loop->priv.poll_entry_time;
@@ -33,11 +38,9 @@ int uv_metrics_info(uv_loop_t* loop, uv_metrics_t* metrics) {
   if (loop == NULL || metrics == NULL)
     return UV_EINVAL;
   memset(metrics, 0, sizeof(*metrics));
-  uv_mutex_lock(&loop->priv.metrics_mutex);
   metrics->loop_count = loop->priv.loop_count;
   metrics->events = loop->priv.events;
   metrics->events_waiting = loop->priv.events_waiting;
-  uv_mutex_unlock(&loop->priv.metrics_mutex);
   return 0;
 }
 
