@@ -165,10 +165,7 @@ TEST(fs_read_write_vectored) {
 
   ASSERT_OK(uv_loop_init(&loop));
   fs_scratch_init(&s);
-  fd = uv_fs_open(&loop, &req, fs_path(&s, path, "v"),
-                  UV_FS_O_RDWR | UV_FS_O_CREAT, 0644, NULL);
-  ASSERT_GE(fd, 0);
-  uv_fs_req_cleanup(&req);
+  fd = fs_create_rw(&loop, &s, path, "v");
 
   /* Several buffers, one of them empty, at an explicit offset. */
   bufs[0] = uv_buf_init("abc", 3);
@@ -246,10 +243,7 @@ TEST(fs_read_write_async) {
 
   ASSERT_OK(uv_loop_init(&loop));
   fs_scratch_init(&s);
-  fd = uv_fs_open(&loop, &req, fs_path(&s, path, "a"),
-                  UV_FS_O_RDWR | UV_FS_O_CREAT, 0644, NULL);
-  ASSERT_GE(fd, 0);
-  uv_fs_req_cleanup(&req);
+  fd = fs_create_rw(&loop, &s, path, "a");
 
   /* More buffers than fit inline, in an array freed right after the call:
    * the request must have copied it. */
@@ -332,10 +326,7 @@ TEST(fs_read_write_many_bufs) {
     bufs[i] = uv_buf_init(data + i, 1);
   }
 
-  fd = uv_fs_open(&loop, &req, fs_path(&s, path, "m"),
-                  UV_FS_O_RDWR | UV_FS_O_CREAT, 0644, NULL);
-  ASSERT_GE(fd, 0);
-  uv_fs_req_cleanup(&req);
+  fd = fs_create_rw(&loop, &s, path, "m");
   ASSERT_EQ(N, uv_fs_write(&loop, &req, fd, bufs, N, -1, NULL));
   uv_fs_req_cleanup(&req);
   ASSERT_EQ(N, lseek(fd, 0, SEEK_CUR));
@@ -504,10 +495,7 @@ TEST(fs_large_offset) {
 
   ASSERT_OK(uv_loop_init(&loop));
   fs_scratch_init(&s);
-  fd = uv_fs_open(&loop, &req, fs_path(&s, path, "sparse"),
-                  UV_FS_O_RDWR | UV_FS_O_CREAT, 0644, NULL);
-  ASSERT_GE(fd, 0);
-  uv_fs_req_cleanup(&req);
+  fd = fs_create_rw(&loop, &s, path, "sparse");
 
   buf = uv_buf_init("hello", 5);
   ASSERT_EQ(5, uv_fs_write(&loop, &req, fd, &buf, 1, off, NULL));

@@ -36,6 +36,20 @@ static inline const char* fs_path(const fs_scratch_t* s, char* out,
   return out;
 }
 
+/* Creates (or opens) a scratch file for reading and writing, synchronously;
+ * its path is left in `path`. */
+static inline int fs_create_rw(uv_loop_t* loop, const fs_scratch_t* s,
+                               char* path, const char* name) {
+  uv_fs_t req;
+  int fd;
+
+  fd = uv_fs_open(loop, &req, fs_path(s, path, name),
+                  UV_FS_O_RDWR | UV_FS_O_CREAT, 0644, NULL);
+  ASSERT_GE(fd, 0);
+  uv_fs_req_cleanup(&req);
+  return fd;
+}
+
 static inline int fs_rm_cb_(const char* path, const struct stat* st,
                             int type, struct FTW* ftw) {
   (void) st;
