@@ -27,4 +27,65 @@ static inline uint64_t median_ns(uint64_t* times, int rounds) {
   return times[rounds / 2];
 }
 
+/* ---- a connected TCP pair on loopback ---------------------------------
+ * Listens on 127.0.0.1 (an ephemeral port), connects `client` and accepts
+ * into `accepted`, running the loop until both ends are ready.  Each
+ * benchmark then sets its own options and starts reading. */
+static struct {
+  uv_loop_t* loop;
+  uv_tcp_t* accepted;
+  uv_connect_t req;
+  int connected;
+  int have_peer;
+} bench_pair;
+
+static inline void bench_pair_connection_cb(uv_stream_t* srv, int status) {
+  int r;
+
+  if (status != 0)
+    die("connection", status);
+  if ((r = uv_tcp_init(bench_pair.loop, bench_pair.accepted)) != 0 ||
+      (r = uv_accept(srv, (uv_stream_t*) bench_pair.accepted)) != 0)
+    die("accept", r);
+  bench_pair.have_peer = 1;
+  if (bench_pair.connected)
+    uv_stop(bench_pair.loop);
+}
+
+static inline void bench_pair_connect_cb(uv_connect_t* req, int status) {
+  (void) req;
+  if (status != 0)
+    die("connect", status);
+  bench_pair.connected = 1;
+  if (bench_pair.have_peer)
+    uv_stop(bench_pair.loop);
+}
+
+static inline void bench_tcp_pair(uv_loop_t* loop, uv_tcp_t* server,
+                                  uv_tcp_t* client, uv_tcp_t* accepted) {
+  struct sockaddr_in addr;
+  int namelen;
+  int r;
+
+  bench_pair.loop = loop;
+  bench_pair.accepted = accepted;
+  if ((r = uv_ip4_addr("127.0.0.1", 0, &addr)) != 0 ||
+      (r = uv_tcp_init(loop, server)) != 0 ||
+      (r = uv_tcp_bind(server, (const struct sockaddr*) &addr, 0)) != 0 ||
+      (r = uv_listen((uv_stream_t*) server, 16,
+                     bench_pair_connection_cb)) != 0)
+    die("server", r);
+  namelen = (int) sizeof(addr);
+  if ((r = uv_tcp_getsockname(server, (struct sockaddr*) &addr,
+                              &namelen)) != 0 ||
+      (r = uv_tcp_init(loop, client)) != 0 ||
+      (r = uv_tcp_connect(&bench_pair.req, client,
+                          (const struct sockaddr*) &addr,
+                          bench_pair_connect_cb)) != 0)
+    die("client", r);
+  uv_run(loop, UV_RUN_DEFAULT);  /* until connected and accepted */
+  if (!bench_pair.connected || !bench_pair.have_peer)
+    die("connecting", UV_ECONNABORTED);
+}
+
 #endif

@@ -36,15 +36,12 @@ static uv_loop_t loop;
 static uv_tcp_t server;
 static conn_t client;
 static conn_t accepted;
-static uv_connect_t connect_req;
 static char readbuf[65536];
 static char message[MSG_LEN];
 
 static unsigned long trips_wanted;
 static unsigned long trips_done;
 static size_t echo_got;     /* bytes of the current echo received */
-static int connected;
-static int have_peer;
 
 static void alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
   (void) h;
@@ -108,37 +105,10 @@ static void client_read_cb(uv_stream_t* s, ssize_t nread,
     uv_stop(&loop);
 }
 
-static void connection_cb(uv_stream_t* srv, int status) {
-  int r;
-
-  if (status != 0)
-    die("connection", status);
-  if ((r = uv_tcp_init(&loop, &accepted.tcp)) != 0 ||
-      (r = uv_accept(srv, (uv_stream_t*) &accepted.tcp)) != 0 ||
-      (r = uv_tcp_nodelay(&accepted.tcp, 1)) != 0 ||
-      (r = uv_read_start((uv_stream_t*) &accepted.tcp, alloc_cb,
-                         server_read_cb)) != 0)
-    die("accept", r);
-  have_peer = 1;
-  if (connected)
-    uv_stop(&loop);
-}
-
-static void connect_cb(uv_connect_t* req, int status) {
-  (void) req;
-  if (status != 0)
-    die("connect", status);
-  connected = 1;
-  if (have_peer)
-    uv_stop(&loop);
-}
-
 int main(int argc, char** argv) {
-  struct sockaddr_in addr;
   uint64_t times[64];
   uint64_t med;
   uint64_t t0;
-  int namelen;
   int rounds;
   int r;
   int i;
@@ -149,23 +119,14 @@ int main(int argc, char** argv) {
     return 2;
   memset(message, 'p', sizeof(message));
 
-  if ((r = uv_loop_init(&loop)) != 0 ||
-      (r = uv_ip4_addr("127.0.0.1", 0, &addr)) != 0 ||
-      (r = uv_tcp_init(&loop, &server)) != 0 ||
-      (r = uv_tcp_bind(&server, (const struct sockaddr*) &addr, 0)) != 0 ||
-      (r = uv_listen((uv_stream_t*) &server, 16, connection_cb)) != 0)
-    die("server", r);
-  namelen = (int) sizeof(addr);
-  if ((r = uv_tcp_getsockname(&server, (struct sockaddr*) &addr,
-                              &namelen)) != 0 ||
-      (r = uv_tcp_init(&loop, &client.tcp)) != 0 ||
-      (r = uv_tcp_nodelay(&client.tcp, 1)) != 0 ||
-      (r = uv_tcp_connect(&connect_req, &client.tcp,
-                          (const struct sockaddr*) &addr, connect_cb)) != 0)
-    die("client", r);
-  uv_run(&loop, UV_RUN_DEFAULT);  /* until connected and accepted */
-  if (!connected || !have_peer)
-    return 1;
+  if ((r = uv_loop_init(&loop)) != 0)
+    die("loop", r);
+  bench_tcp_pair(&loop, &server, &client.tcp, &accepted.tcp);
+  if ((r = uv_tcp_nodelay(&client.tcp, 1)) != 0 ||
+      (r = uv_tcp_nodelay(&accepted.tcp, 1)) != 0 ||
+      (r = uv_read_start((uv_stream_t*) &accepted.tcp, alloc_cb,
+                         server_read_cb)) != 0)
+    die("options", r);
   if ((r = uv_read_start((uv_stream_t*) &client.tcp, alloc_cb,
                          client_read_cb)) != 0)
     die("read_start", r);

@@ -24,7 +24,6 @@ static uv_loop_t loop;
 static uv_tcp_t server;
 static uv_tcp_t client;
 static uv_tcp_t accepted;
-static uv_connect_t connect_req;
 static uv_write_t reqs[IN_FLIGHT];
 static char chunk[CHUNK];
 static char readbuf[256 * 1024];
@@ -34,8 +33,6 @@ static uint64_t queued;         /* bytes handed to uv_write this round */
 static uint64_t received;       /* bytes read by the server this round */
 static uint64_t round_start;
 static int in_flight;           /* write requests not called back yet */
-static int connected;
-static int have_peer;
 
 static void alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
   (void) h;
@@ -85,35 +82,10 @@ static void read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
     uv_stop(&loop);
 }
 
-static void connection_cb(uv_stream_t* srv, int status) {
-  int r;
-
-  if (status != 0)
-    die("connection", status);
-  if ((r = uv_tcp_init(&loop, &accepted)) != 0 ||
-      (r = uv_accept(srv, (uv_stream_t*) &accepted)) != 0 ||
-      (r = uv_read_start((uv_stream_t*) &accepted, alloc_cb, read_cb)) != 0)
-    die("accept", r);
-  have_peer = 1;
-  if (connected)
-    uv_stop(&loop);
-}
-
-static void connect_cb(uv_connect_t* req, int status) {
-  (void) req;
-  if (status != 0)
-    die("connect", status);
-  connected = 1;
-  if (have_peer)
-    uv_stop(&loop);
-}
-
 int main(int argc, char** argv) {
-  struct sockaddr_in addr;
   uint64_t times[64];
   uint64_t med;
   unsigned long mib;
-  int namelen;
   int rounds;
   int r;
   int i;
@@ -126,22 +98,11 @@ int main(int argc, char** argv) {
   total = (uint64_t) mib << 20;
   memset(chunk, 't', sizeof(chunk));
 
-  if ((r = uv_loop_init(&loop)) != 0 ||
-      (r = uv_ip4_addr("127.0.0.1", 0, &addr)) != 0 ||
-      (r = uv_tcp_init(&loop, &server)) != 0 ||
-      (r = uv_tcp_bind(&server, (const struct sockaddr*) &addr, 0)) != 0 ||
-      (r = uv_listen((uv_stream_t*) &server, 16, connection_cb)) != 0)
-    die("server", r);
-  namelen = (int) sizeof(addr);
-  if ((r = uv_tcp_getsockname(&server, (struct sockaddr*) &addr,
-                              &namelen)) != 0 ||
-      (r = uv_tcp_init(&loop, &client)) != 0 ||
-      (r = uv_tcp_connect(&connect_req, &client,
-                          (const struct sockaddr*) &addr, connect_cb)) != 0)
-    die("client", r);
-  uv_run(&loop, UV_RUN_DEFAULT);  /* until connected and accepted */
-  if (!connected || !have_peer)
-    return 1;
+  if ((r = uv_loop_init(&loop)) != 0)
+    die("loop", r);
+  bench_tcp_pair(&loop, &server, &client, &accepted);
+  if ((r = uv_read_start((uv_stream_t*) &accepted, alloc_cb, read_cb)) != 0)
+    die("read_start", r);
 
   for (i = 0; i < rounds; i++) {
     queued = 0;
