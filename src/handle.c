@@ -25,6 +25,15 @@ static int portable_close(uv_handle_t* h) {
   }
 }
 
+/* Queues a closing handle for the closing phase. */
+static void make_close_pending(uv_handle_t* h) {
+  uv_loop_t* loop;
+
+  loop = h->loop;
+  h->hpriv.next_closing = loop->priv.closing_handles;
+  loop->priv.closing_handles = h;
+}
+
 void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
   if (handle == NULL || uv__is_closing(handle))
     return;
@@ -37,15 +46,7 @@ void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
   if (!portable_close(handle) && !uv__platform_close(handle))
     return;  /* not a handle type this build knows */
 
-  uv__make_close_pending(handle);
-}
-
-void uv__make_close_pending(uv_handle_t* h) {
-  uv_loop_t* loop;
-
-  loop = h->loop;
-  h->hpriv.next_closing = loop->priv.closing_handles;
-  loop->priv.closing_handles = h;
+  make_close_pending(handle);
 }
 
 static void finish_close(uv_handle_t* h) {

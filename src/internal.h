@@ -107,8 +107,6 @@ static inline int uv__loop_usable(const uv_loop_t* loop) {
   return loop != NULL && loop->priv.handle_queue.next != NULL;
 }
 
-/* Queues a closing handle for the closing phase (handle.c). */
-void uv__make_close_pending(uv_handle_t* h);
 void uv__run_closing_handles(uv_loop_t* loop);
 
 /* ---- portable subsystems ---------------------------------------------- */

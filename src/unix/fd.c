@@ -1,7 +1,8 @@
-/* uvcore — descriptor hygiene in one place: every descriptor the library
- * creates is close-on-exec and non-blocking from birth (SOCK_CLOEXEC,
- * accept4, F_DUPFD_CLOEXEC, MSG_CMSG_CLOEXEC), so no window exists in which
- * a concurrent fork+exec elsewhere in the process could inherit it. */
+/* uvcore — descriptor helpers: sockets and accepted connections are
+ * close-on-exec and non-blocking from birth (SOCK_CLOEXEC|SOCK_NONBLOCK,
+ * accept4), received descriptors too (MSG_CMSG_CLOEXEC), so no window exists
+ * in which a concurrent fork+exec elsewhere in the process could inherit
+ * them; the fallbacks for systems without those flags set both at once. */
 #include "internal.h"
 
 #include <fcntl.h>
@@ -11,10 +12,12 @@
 /* close() may report EINTR after the descriptor is already gone (Linux);
  * retrying could close a descriptor another thread just got, so EINTR and
  * EINPROGRESS count as success. */
-int uv__close_nocheckstdio(int fd) {
+int uv__close(int fd) {
   int saved;
   int r;
 
+  if (fd < 0)
+    return UV_EBADF;
   saved = errno;
   r = close(fd);
   if (r == -1) {
@@ -24,12 +27,6 @@ int uv__close_nocheckstdio(int fd) {
   }
   errno = saved;
   return r;
-}
-
-int uv__close(int fd) {
-  if (fd < 0)
-    return UV_EBADF;
-  return uv__close_nocheckstdio(fd);
 }
 
 /* Sets or clears one bit of a descriptor's flags (F_GETFL/F_SETFL or
@@ -119,15 +116,6 @@ int uv__accept(int sockfd) {
   }
 #endif
   return fd;
-}
-
-int uv__dup(int fd) {
-  int r;
-
-  do
-    r = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  while (r == -1 && errno == EINTR);
-  return r == -1 ? uv__err() : r;
 }
 
 ssize_t uv__recvmsg(int fd, struct msghdr* msg, int flags) {

@@ -34,19 +34,16 @@ void uv__io_stop(uv_loop_t* loop, uv__io_t* w, unsigned int events);
 void uv__io_close(uv_loop_t* loop, uv__io_t* w);
 /* Runs w's callback with POLLOUT in the next pending phase. */
 void uv__io_feed(uv_loop_t* loop, uv__io_t* w);
-int uv__io_active(const uv__io_t* w, unsigned int events);
 /* Whether fd can be watched at all (regular files cannot, with epoll). */
 int uv__io_check_fd(uv_loop_t* loop, int fd);
 
 /* ---- descriptor helpers (fd.c) ---------------------------------------- */
 int uv__close(int fd);                 /* retries nothing; EINTR is success */
-int uv__close_nocheckstdio(int fd);
 int uv__nonblock(int fd, int set);
 int uv__cloexec(int fd, int set);
 ssize_t uv__recvmsg(int fd, struct msghdr* msg, int flags);
 int uv__socket(int domain, int type, int protocol);
 int uv__accept(int sockfd);
-int uv__dup(int fd);
 
 /* ---- closing the Unix handle types (close.c) -------------------------- */
 void uv__poll_close(uv_poll_t* h);

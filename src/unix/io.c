@@ -94,10 +94,6 @@ void uv__io_feed(uv_loop_t* loop, uv__io_t* w) {
     uv__queue_insert_tail(&loop->priv.pending_queue, &w->pending_queue);
 }
 
-int uv__io_active(const uv__io_t* w, unsigned int events) {
-  return (w->pevents & events) != 0;
-}
-
 int uv__io_check_fd(uv_loop_t* loop, int fd) {
   return uv__backend_check_fd(loop, fd);
 }
