@@ -118,6 +118,8 @@ int uv__stream_open(uv_stream_t* s, int fd, unsigned int flags) {
     if (err)
       return err;
     flags |= UV__STREAM_SOCKET;
+  } else if (flags & UV__STREAM_SOCKET) {
+    /* The caller knows it is a socket (an accepted connection). */
   } else if (fstat(fd, &st) != 0) {
     flags |= UV__STREAM_MAY_SIGPIPE;
   } else if (S_ISSOCK(st.st_mode)) {
@@ -989,12 +991,17 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
   } else {
     if (client->spriv.io.fd != -1)
       return UV_EBUSY;
-    flags = UV__STREAM_READABLE | UV__STREAM_WRITABLE | UV__STREAM_CONNECTED;
-    if (kind == UV_NAMED_PIPE)
-      flags = access_flags(fd) | UV__STREAM_CONNECTED;
+    /* A connection from our own listener is a non-blocking read-write
+     * socket, known without asking the kernel; only a received descriptor
+     * needs looking at. */
+    flags = UV__STREAM_READABLE | UV__STREAM_WRITABLE | UV__STREAM_CONNECTED |
+            UV__STREAM_SOCKET;
     err = 0;
-    if (!(server->hpriv.flags & UV__STREAM_LISTENING))
+    if (!(server->hpriv.flags & UV__STREAM_LISTENING)) {
+      if (kind == UV_NAMED_PIPE)
+        flags = access_flags(fd) | UV__STREAM_CONNECTED;
       err = uv__nonblock(fd, 1);  /* a received descriptor may block */
+    }
     if (err == 0)
       err = uv__stream_open(client, fd, flags);
   }
