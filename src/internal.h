@@ -99,6 +99,11 @@ static inline void uv__req_init(uv_loop_t* loop, uv_req_t* req,
 
 int uv__loop_alive(const uv_loop_t* loop);
 
+/* Refreshes the loop's cached time (ms); the coarse clock is enough. */
+static inline void uv__update_time(uv_loop_t* loop) {
+  loop->priv.time = uv__hrtime_ns(1) / 1000000;
+}
+
 /* uv_loop_close() zeroes the loop, and a zeroed handle list is not a valid
  * (self-linked) list: that is how a closed or never initialised loop is
  * told apart, so that closing twice or running a closed loop is reported

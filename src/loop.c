@@ -13,10 +13,6 @@
 static uv_loop_t default_loop_struct;
 static uv_loop_t* default_loop_ptr;
 
-static void update_time(uv_loop_t* loop) {
-  loop->priv.time = uv__hrtime_ns(1) / 1000000;
-}
-
 int uv_loop_init(uv_loop_t* loop) {
   void* saved_data;
   int err;
@@ -44,7 +40,7 @@ int uv_loop_init(uv_loop_t* loop) {
   if (err)
     goto fail_metrics;
 
-  update_time(loop);
+  uv__update_time(loop);
   err = uv__platform_loop_init(loop);
   if (err)
     goto fail_platform;
@@ -185,7 +181,7 @@ uint64_t uv_now(const uv_loop_t* loop) {
 
 void uv_update_time(uv_loop_t* loop) {
   if (loop != NULL)
-    update_time(loop);
+    uv__update_time(loop);
 }
 
 /* How long the poll phase may block. */
@@ -232,12 +228,12 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
 
   alive = uv__loop_alive(loop);
   if (!alive)
-    update_time(loop);
+    uv__update_time(loop);
 
   /* In default mode timers that are already due run before the first
    * poll, as libuv users expect. */
   if (mode == UV_RUN_DEFAULT && alive && !loop->priv.stop_flag) {
-    update_time(loop);
+    uv__update_time(loop);
     uv__run_timers(loop);
   }
 
@@ -262,7 +258,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
     uv__run_check(loop);
     uv__run_closing_handles(loop);
 
-    update_time(loop);
+    uv__update_time(loop);
     uv__run_timers(loop);
 
     alive = uv__loop_alive(loop);

@@ -207,7 +207,7 @@ void uv__platform_poll(uv_loop_t* loop, int timeout) {
     n = uv__backend_wait(loop, events, UV__MAX_EVENTS, timeout);
     uv__metrics_poll_leave(loop, n > 0 ? (unsigned int) n : 0, probing);
     /* Timers depend on this being fresh after a block. */
-    loop->priv.time = uv__hrtime_ns(1) / 1000000;
+    uv__update_time(loop);
 
     if (n == UV_EINTR) {
       if (timeout == 0)
