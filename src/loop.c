@@ -277,4 +277,5 @@ void uv_library_shutdown(void) {
     return;
   done = 1;
   uv__threadpool_cleanup();
+  uv__process_title_cleanup();
 }

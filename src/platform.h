@@ -58,4 +58,7 @@ uint64_t uv__hrtime_ns(int coarse);
 int uv__platform_close(uv_handle_t* h);
 void uv__platform_finish_close(uv_handle_t* h);
 
+/* Frees what uv_setup_args() allocated (for uv_library_shutdown). */
+void uv__process_title_cleanup(void);
+
 #endif /* UV_SRC_PLATFORM_H */

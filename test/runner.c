@@ -510,6 +510,7 @@ int main(int argc, char** argv) {
   int i;
   int r;
 
+  uvtest_set_main_args(argc, argv);
   if (uvtest_platform_init(argc > 0 ? argv[0] : NULL) != 0)
     return EXIT_USAGE;
 

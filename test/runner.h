@@ -146,6 +146,8 @@ void uvtest_fd_describe(int fd, char* buf, size_t size);
 /* task.c: state shared between the driver and the test-side API. */
 
 void uvtest_set_helper_args(int argc, char** argv);
+/* Records main()'s own argc and argv (see test_main_argv()). */
+void uvtest_set_main_args(int argc, char** argv);
 int uvtest_fd_check_enabled(void);
 /* Writes "[uvtest <pid>] <kind>: <text>" to stderr. */
 void uvtest_mark(const char* kind, const char* fmt, ...)

@@ -13,10 +13,25 @@ static int helper_argc;
 static char* no_args[1] = { NULL };
 static char** helper_argv = no_args;
 static int fd_check_enabled = 1;
+static int main_argc;
+static char** main_argv = no_args;
 
 void uvtest_set_helper_args(int argc, char** argv) {
   helper_argc = argc;
   helper_argv = argv;
+}
+
+void uvtest_set_main_args(int argc, char** argv) {
+  main_argc = argc;
+  main_argv = argv;
+}
+
+int test_main_argc(void) {
+  return main_argc;
+}
+
+char** test_main_argv(void) {
+  return main_argv;
 }
 
 int test_helper_argc(void) {

@@ -251,6 +251,14 @@ const char* test_exepath(void);
 int test_helper_argc(void);
 char** test_helper_argv(void);
 
+/* main()'s own argc and argv, as the process received them, for a test or
+ * helper that hands them to uv_setup_args().  The runner does not read
+ * them once the test or helper runs; but a title set afterwards overwrites
+ * the strings, test_helper_argv()'s included: read the copy that
+ * uv_setup_args() returns instead. */
+int test_main_argc(void);
+char** test_main_argv(void);
+
 /* See TEST_PIPENAME. */
 const char* test_pipename(int which);
 
