@@ -458,12 +458,17 @@ TEST(process_title) {
   ASSERT_EQ(uv_get_process_title(buf, 0), UV_EINVAL);
   ASSERT_EQ(uv_set_process_title(NULL), UV_EINVAL);
 
-  /* A title taken from inside the area itself (the old argv[1]). */
+  /* A title taken from inside the area itself: the old argv[1], then a
+   * source overlapping the destination (the title shifted by one). */
   if (argc > 1) {
     ASSERT_OK(uv_set_process_title(argv[1]));
     ASSERT_OK(uv_get_process_title(buf, sizeof(buf)));
     ASSERT_STR_EQ(buf, saved[1]);
   }
+  ASSERT_OK(uv_set_process_title(saved[0]));
+  ASSERT_OK(uv_set_process_title(argv[0] + 1));
+  ASSERT_OK(uv_get_process_title(buf, sizeof(buf)));
+  ASSERT_STR_EQ(buf, saved[0] + 1);
 
   /* Set, read back, and see it where ps looks. */
   ASSERT_OK(uv_set_process_title(TITLE));
