@@ -786,3 +786,89 @@ TEST(signal_loop_fork) {
   return 0;
 #endif
 }
+
+#ifndef _WIN32
+static int stress_done;
+
+static void stress_worker(void* arg) {
+  uv_loop_t loop;
+  uv_signal_t sig[3];
+  int i;
+  int j;
+
+  (void) arg;
+  ASSERT_OK(uv_loop_init(&loop));
+  for (j = 0; j < 3; j++)
+    ASSERT_OK(uv_signal_init(&loop, &sig[j]));
+  for (i = 0; i < 2000; i++) {
+    j = i % 3;
+    switch (i % 4) {
+      case 0:
+        ASSERT_OK(uv_signal_start(&sig[j], count2_cb, SIGUSR1));
+        break;
+      case 1:
+        ASSERT_OK(uv_signal_start(&sig[j], count2_cb, SIGUSR2));
+        break;
+      case 2:
+        ASSERT_OK(uv_signal_start_oneshot(&sig[j], count2_cb, SIGUSR1));
+        break;
+      default:
+        ASSERT_OK(uv_signal_stop(&sig[j]));
+        break;
+    }
+    uv_run(&loop, UV_RUN_NOWAIT);
+  }
+  close_loop_and_check(&loop);
+}
+
+static void stress_sender(void* arg) {
+  (void) arg;
+  do {
+    ASSERT_OK(kill(getpid(), SIGUSR1));
+    ASSERT_OK(kill(getpid(), SIGUSR2));
+  } while (!__atomic_load_n(&stress_done, __ATOMIC_SEQ_CST));
+}
+
+static void stress_cb(uv_signal_t* handle, int signum) {
+  (void) signum;
+  __atomic_fetch_add(&calls, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&stress_done, __ATOMIC_SEQ_CST))
+    uv_close((uv_handle_t*) handle, NULL);
+}
+#endif
+
+/* Threads start, move and stop handles on their own loops while another
+ * thread keeps sending signals: the registry must hold up (the main
+ * loop's handles keep both signals caught, so none can kill us). */
+TEST(signal_stress_start_stop) {
+#ifdef _WIN32
+  RETURN_SKIP("POSIX signals");
+#else
+  uv_loop_t loop;
+  uv_signal_t a;
+  uv_signal_t b;
+  uv_thread_t workers[2];
+  uv_thread_t sender;
+  int i;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_signal_init(&loop, &a));
+  ASSERT_OK(uv_signal_init(&loop, &b));
+  ASSERT_OK(uv_signal_start(&a, stress_cb, SIGUSR1));
+  ASSERT_OK(uv_signal_start(&b, stress_cb, SIGUSR2));
+  calls = 0;
+  stress_done = 0;
+  ASSERT_OK(uv_thread_create(&sender, stress_sender, NULL));
+  for (i = 0; i < 2; i++)
+    ASSERT_OK(uv_thread_create(&workers[i], stress_worker, NULL));
+  for (i = 0; i < 2; i++)
+    ASSERT_OK(uv_thread_join(&workers[i]));
+  __atomic_store_n(&stress_done, 1, __ATOMIC_SEQ_CST);
+  ASSERT_OK(uv_thread_join(&sender));
+  /* The last signals sent are still owed: they close the handles. */
+  ASSERT_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  ASSERT_GE(calls, 2);
+  ASSERT_OK(uv_loop_close(&loop));
+  return 0;
+#endif
+}
