@@ -263,7 +263,7 @@ struct uv__fs_event_priv {
   int wd;
 };
 
-/* Signal handles (src/unix/signal.c).  `next` and `mode` belong to the
+/* Signal handles (src/unix/signal.c).  `next` and `flags` belong to the
  * process-wide registry and change only under its lock; `caught` is
  * raised by the signal handler; the rest is loop-thread state. */
 struct uv__signal_priv {
@@ -272,7 +272,7 @@ struct uv__signal_priv {
   struct uv__queue queue;          /* the loop's started signal handles */
   unsigned int caught;             /* atomic: deliveries the handler saw */
   unsigned int dispatched;         /* deliveries given to the callback */
-  unsigned int mode;               /* one-shot bits, under the registry lock */
+  unsigned int flags;              /* one-shot bits, under the registry lock */
 };
 
 struct uv__shutdown_priv {

@@ -58,7 +58,7 @@
 #include <signal.h>
 #include <string.h>
 
-/* priv.mode bits. */
+/* priv.flags bits. */
 #define SIGNAL_ONESHOT 1u  /* stops after one delivery */
 #define SIGNAL_FIRED 2u    /* one-shot that has caught its delivery */
 
@@ -140,11 +140,11 @@ static void signal_handler(int signum) {
   spin_lock(0);
   slot = &slots[signum];
   for (h = slot->head; h != NULL; h = h->priv.next) {
-    mode = __atomic_load_n(&h->priv.mode, __ATOMIC_RELAXED);
+    mode = __atomic_load_n(&h->priv.flags, __ATOMIC_RELAXED);
     if (mode & SIGNAL_FIRED)
       continue;
     if (mode & SIGNAL_ONESHOT) {
-      __atomic_store_n(&h->priv.mode, mode | SIGNAL_FIRED, __ATOMIC_RELAXED);
+      __atomic_store_n(&h->priv.flags, mode | SIGNAL_FIRED, __ATOMIC_RELAXED);
       slot->live--;
     }
     __atomic_fetch_add(&h->priv.caught, 1, __ATOMIC_SEQ_CST);
@@ -185,7 +185,7 @@ static void registry_link(uv_signal_t* h, int signum, unsigned int mode) {
   slot = &slots[signum];
   __atomic_store_n(&h->priv.caught, 0, __ATOMIC_RELAXED);
   h->priv.dispatched = 0;
-  __atomic_store_n(&h->priv.mode, mode, __ATOMIC_RELAXED);
+  __atomic_store_n(&h->priv.flags, mode, __ATOMIC_RELAXED);
   h->priv.next = slot->head;
   slot->head = h;
   slot->live++;
@@ -200,7 +200,7 @@ static void registry_unlink(uv_signal_t* h, int signum) {
     assert(*p != NULL);
   *p = h->priv.next;
   h->priv.next = NULL;
-  if (!(__atomic_load_n(&h->priv.mode, __ATOMIC_RELAXED) & SIGNAL_FIRED))
+  if (!(__atomic_load_n(&h->priv.flags, __ATOMIC_RELAXED) & SIGNAL_FIRED))
     slot->live--;
   if (slot->installed && slot->live == 0) {
     /* It was in place a moment ago, so putting it back cannot fail. */
@@ -219,7 +219,7 @@ int uv_signal_init(uv_loop_t* loop, uv_signal_t* handle) {
   uv__queue_init(&handle->priv.queue);
   handle->priv.caught = 0;
   handle->priv.dispatched = 0;
-  handle->priv.mode = 0;
+  handle->priv.flags = 0;
   return 0;
 }
 
@@ -314,7 +314,7 @@ static void signal_deliver(uv_signal_t* h) {
          h->priv.dispatched;
   while (owed-- > 0) {
     mark = ++h->priv.dispatched;
-    if (__atomic_load_n(&h->priv.mode, __ATOMIC_RELAXED) & SIGNAL_ONESHOT)
+    if (__atomic_load_n(&h->priv.flags, __ATOMIC_RELAXED) & SIGNAL_ONESHOT)
       signal_stop(h);
     h->priv.cb(h, signum);
     if (!uv__is_active((uv_handle_t*) h) || h->signum != signum ||
@@ -372,7 +372,7 @@ void uv__signal_loop_fork(uv_loop_t* loop) {
     uv__queue_remove(q);
     uv__queue_insert_tail(&loop->priv.signal_handles, q);
     h->priv.dispatched = __atomic_load_n(&h->priv.caught, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&h->priv.mode, __ATOMIC_RELAXED) & SIGNAL_FIRED)
+    if (__atomic_load_n(&h->priv.flags, __ATOMIC_RELAXED) & SIGNAL_FIRED)
       signal_stop(h);
   }
   __atomic_store_n(&loop->priv.signal_pending, 0, __ATOMIC_SEQ_CST);
