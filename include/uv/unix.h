@@ -180,6 +180,9 @@ struct uv__loop_priv {
   struct uv__queue wq;             /* finished thread-pool work */
   uv_mutex_t wq_mutex;
   int emfile_fd;                   /* spare descriptor for EMFILE on accept */
+  /* Signal handles (src/unix/signal.c). */
+  int signal_pending;              /* atomic: a handle here caught a signal */
+  struct uv__queue signal_handles; /* the started ones */
   /* Metrics. */
   uv_mutex_t metrics_mutex;
   uint64_t loop_count;
@@ -260,12 +263,16 @@ struct uv__fs_event_priv {
   int wd;
 };
 
+/* Signal handles (src/unix/signal.c).  `next` and `flags` belong to the
+ * process-wide registry and change only under its lock; `caught` is
+ * raised by the signal handler; the rest is loop-thread state. */
 struct uv__signal_priv {
   uv_signal_cb cb;
-  struct uv__heap_node node;
-  unsigned int caught;
-  unsigned int dispatched;
-  unsigned int flags;
+  struct uv_signal_s* next;        /* registry: next handle on this signal */
+  struct uv__queue queue;          /* the loop's started signal handles */
+  unsigned int caught;             /* atomic: deliveries the handler saw */
+  unsigned int dispatched;         /* deliveries given to the callback */
+  unsigned int flags;              /* one-shot bits, under the registry lock */
 };
 
 struct uv__shutdown_priv {

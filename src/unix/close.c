@@ -18,6 +18,9 @@ int uv__platform_close(uv_handle_t* h) {
     case UV_NAMED_PIPE:
       uv__pipe_close((uv_pipe_t*) h);
       return 1;
+    case UV_SIGNAL:
+      uv__signal_close((uv_signal_t*) h);
+      return 1;
     default:
       return 0;
   }

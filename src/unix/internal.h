@@ -48,6 +48,16 @@ int uv__accept(int sockfd);
 /* ---- closing the Unix handle types (close.c) -------------------------- */
 void uv__poll_close(uv_poll_t* h);
 
+/* ---- signal handles (signal.c) ---------------------------------------- */
+/* Runs the callbacks of signals caught for this loop; called by the
+ * wake-up channel's callback. */
+void uv__signal_dispatch(uv_loop_t* loop);
+void uv__signal_close(uv_signal_t* h);
+/* Unlinks the loop's remaining (internal) signal handles. */
+void uv__signal_loop_close(uv_loop_t* loop);
+/* In a forked child, with signals blocked: forgets the parent's catches. */
+void uv__signal_loop_fork(uv_loop_t* loop);
+
 static inline int uv__err(void) {
   return -errno;
 }

@@ -83,6 +83,7 @@ static void wakeup_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   }
   __atomic_store_n(&loop->priv.wakeup_pending, 0, __ATOMIC_SEQ_CST);
 
+  uv__signal_dispatch(loop);
   uv__async_dispatch(loop);
   uv__work_done(loop);
 }
@@ -112,6 +113,7 @@ int uv__platform_loop_init(uv_loop_t* loop) {
 
   uv__queue_init(&loop->priv.pending_queue);
   uv__queue_init(&loop->priv.watcher_queue);
+  uv__queue_init(&loop->priv.signal_handles);
   loop->priv.watchers = NULL;
   loop->priv.nwatchers = 0;
   loop->priv.backend_fd = -1;
@@ -131,6 +133,7 @@ int uv__platform_loop_init(uv_loop_t* loop) {
 }
 
 void uv__platform_loop_close(uv_loop_t* loop) {
+  uv__signal_loop_close(loop);  /* the handler writes to the channel */
   wakeup_close(loop);
   if (loop->priv.emfile_fd != -1) {
     uv__close(loop->priv.emfile_fd);
@@ -144,7 +147,7 @@ void uv__platform_loop_close(uv_loop_t* loop) {
 
 /* The child shares the parent's poller and wake-up channel; both must be
  * replaced and every watcher registered again with the new poller. */
-int uv__platform_loop_fork(uv_loop_t* loop) {
+static int loop_fork(uv_loop_t* loop) {
   unsigned int i;
   uv__io_t* w;
   int err;
@@ -168,6 +171,23 @@ int uv__platform_loop_fork(uv_loop_t* loop) {
 
   __atomic_store_n(&loop->priv.wakeup_pending, 0, __ATOMIC_SEQ_CST);
   return wakeup_open(loop);
+}
+
+/* Signals stay blocked while the wake-up descriptor is replaced: a signal
+ * handler writing to it must see the old one or the new one, never a
+ * closed number that something else may already reuse. */
+int uv__platform_loop_fork(uv_loop_t* loop) {
+  sigset_t all;
+  sigset_t saved;
+  int err;
+
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &saved);
+  err = loop_fork(loop);
+  if (err == 0)
+    uv__signal_loop_fork(loop);
+  pthread_sigmask(SIG_SETMASK, &saved, NULL);
+  return err;
 }
 
 int uv__platform_loop_configure(uv_loop_t* loop, uv_loop_option option,
