@@ -93,7 +93,7 @@ struct size_row {
 /* x86_64 Linux (LP64, glibc).  When a change here is intended, update the
  * number; say why in the commit. */
 static const struct size_row sizes[] = {
-  { "uv_loop_t", sizeof(uv_loop_t), 416 },
+  { "uv_loop_t", sizeof(uv_loop_t), 456 },
   { "uv_handle_t", sizeof(uv_handle_t), 64 },
   { "uv_stream_t", sizeof(uv_stream_t), 232 },
   { "uv_tcp_t", sizeof(uv_tcp_t), 248 },
@@ -106,7 +106,7 @@ static const struct size_row sizes[] = {
   { "uv_check_t", sizeof(uv_check_t), 88 },
   { "uv_idle_t", sizeof(uv_idle_t), 88 },
   { "uv_async_t", sizeof(uv_async_t), 96 },
-  { "uv_process_t", sizeof(uv_process_t), 104 },
+  { "uv_process_t", sizeof(uv_process_t), 160 },
   { "uv_fs_event_t", sizeof(uv_fs_event_t), 104 },
   { "uv_fs_poll_t", sizeof(uv_fs_poll_t), 72 },
   { "uv_signal_t", sizeof(uv_signal_t), 120 },

@@ -183,6 +183,10 @@ struct uv__loop_priv {
   /* Signal handles (src/unix/signal.c). */
   int signal_pending;              /* atomic: a handle here caught a signal */
   struct uv__queue signal_handles; /* the started ones */
+  /* Child processes (src/unix/process.c). */
+  struct uv__queue process_handles;
+  struct uv__queue process_orphans;  /* closed handles, child still running */
+  uv_signal_t* child_signal;       /* SIGCHLD watcher when pidfds are off */
   /* Metrics. */
   uv_mutex_t metrics_mutex;
   uint64_t loop_count;
@@ -252,9 +256,9 @@ struct uv__poll_priv {
 
 struct uv__process_priv {
   uv_exit_cb exit_cb;
-  struct uv__queue queue;
-  int status;
-  int pidfd;
+  struct uv__queue queue;          /* the loop's process_handles */
+  uv__io_t io;                     /* exit watcher (pidfd), or fd -1 */
+  int status;                      /* wait status between reap and report */
 };
 
 struct uv__fs_event_priv {

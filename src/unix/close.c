@@ -1,6 +1,7 @@
 /* uvcore — the Unix part of closing handles: one switch over the handle
  * types this layer implements, for uv_close() and the closing phase. */
 #include "internal.h"
+#include "process.h"
 #include "stream.h"
 #include "tty.h"
 
@@ -20,6 +21,9 @@ int uv__platform_close(uv_handle_t* h) {
       return 1;
     case UV_SIGNAL:
       uv__signal_close((uv_signal_t*) h);
+      return 1;
+    case UV_PROCESS:
+      uv__process_close((uv_process_t*) h);
       return 1;
     default:
       return 0;

@@ -7,6 +7,7 @@
  * the first sender after the loop last looked writes.
  */
 #include "backend.h"
+#include "process.h"
 
 #include <signal.h>
 #include <string.h>
@@ -120,6 +121,7 @@ int uv__platform_loop_init(uv_loop_t* loop) {
   loop->priv.wakeup_watcher.fd = -1;
   loop->priv.wakeup_wfd = -1;
   loop->priv.emfile_fd = -1;
+  uv__process_loop_init(loop);
 
   err = uv__backend_init(loop);
   if (err)
@@ -133,6 +135,7 @@ int uv__platform_loop_init(uv_loop_t* loop) {
 }
 
 void uv__platform_loop_close(uv_loop_t* loop) {
+  uv__process_loop_close(loop);
   uv__signal_loop_close(loop);  /* the handler writes to the channel */
   wakeup_close(loop);
   if (loop->priv.emfile_fd != -1) {
