@@ -12,7 +12,9 @@
 #   bench/run-compare.sh            RUNS=5 bench/run-compare.sh
 #
 # Every benchmark prints a final line "median: <milliseconds> ms (...)";
-# that number is what is compared.
+# that number is what is compared.  A benchmark runs without arguments,
+# unless its source has lines " * compare: <label> <arguments...>": then it
+# runs once per such line, shown as <name>-<label>.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,20 +45,33 @@ if [ ! -f "$lib" ]; then
 fi
 
 mkdir -p "$out"
-names=""
+# One row per run to compare: "<shown name> <binary base> [arguments...]".
+rows=$out/rows
+: >"$rows"
 for src in "$root"/bench/bench-*.c; do
   name=$(basename "$src" .c)
+  # A benchmark that needs a function uvcore lacks fails below, on its own,
+  # naming the function; the others still run.
+  rm -f "$out/$name-uvcore"
   "$cc" -O2 -I"$root/include" -o "$out/$name-uvcore" "$src" "$lib" \
-        -lpthread -ldl
+        -lpthread -ldl 2>"$out/$name-uvcore.log" || true
   # No -I: the system's uv.h and libuv.so.
   "$cc" -O2 -o "$out/$name-libuv" "$src" -luv -lpthread
-  names="$names $name"
+  variants=$(sed -n 's/^ \* compare: *//p' "$src")
+  if [ -z "$variants" ]; then
+    printf '%s %s\n' "$name" "$name" >>"$rows"
+  else
+    printf '%s\n' "$variants" | while read -r label args; do
+      printf '%s %s %s\n' "$name-$label" "$name" "$args" >>"$rows"
+    done
+  fi
 done
 
-# Runs one binary; prints the number after "median:" in its output.
-# Fails if the program fails or prints no such line.
+# Runs one binary with the arguments that follow; prints the number after
+# "median:" in its output.  Fails if the program fails or prints no such
+# line.
 run_one() {
-  o=$("$1") || return 1
+  o=$("$@") || return 1
   v=$(printf '%s\n' "$o" | sed -n 's/^median: *\([0-9.][0-9.]*\) *ms.*/\1/p' |
       tail -n 1)
   [ -n "$v" ] || return 1
@@ -71,18 +86,33 @@ median_of() {
 status=0
 printf '%-22s %14s %14s %8s   (median of %s runs; ratio < 1: uvcore faster)\n' \
        benchmark "uvcore" "libuv" "ratio" "$runs"
-for name in $names; do
+# (stdin of the loop is the row list; the benchmarks must not read it.)
+while read -r name bin args; do
   u=""
   l=""
   failed=""
   i=0
+  if [ ! -x "$out/$bin-uvcore" ]; then
+    why=$(sed -n "s/.*undefined reference to .\(uv_[a-z0-9_]*\).*/\1/p" \
+          "$out/$bin-uvcore.log" | sort -u | paste -sd ' ' -)
+    if [ -n "$why" ]; then
+      why="undefined: $why"
+    else
+      why="see $out/$bin-uvcore.log"
+    fi
+    printf '%-22s FAILED (no uvcore build; %s)\n' "$name" "$why"
+    status=1
+    continue
+  fi
   while [ "$i" -lt "$runs" ]; do
-    if v=$(run_one "$out/$name-uvcore"); then
+    # shellcheck disable=SC2086
+    if v=$(run_one "$out/$bin-uvcore" $args </dev/null); then
       u="$u $v"
     else
       failed="uvcore"
     fi
-    if v=$(run_one "$out/$name-libuv"); then
+    # shellcheck disable=SC2086
+    if v=$(run_one "$out/$bin-libuv" $args </dev/null); then
       l="$l $v"
     else
       failed="${failed:+$failed+}libuv"
@@ -99,5 +129,5 @@ for name in $names; do
   awk -v n="$name" -v u="$um" -v l="$lm" 'BEGIN {
     printf "%-22s %11.2f ms %11.2f ms %8.2f\n", n, u, l, (l > 0 ? u / l : 0)
   }'
-done
+done <"$rows"
 exit "$status"
