@@ -321,8 +321,9 @@ static int prepare_stdio(const uv_process_options_t* o, int nfds, int* fds,
         break;
 
       case UV_INHERIT_FD:
-        /* A negative descriptor means "nothing", as UV_IGNORE does. */
-        fds[i] = c->data.fd < 0 ? -1 : c->data.fd;
+        if (c->data.fd < 0)
+          return UV_EINVAL;
+        fds[i] = c->data.fd;
         break;
 
       case UV_INHERIT_STREAM:

@@ -818,8 +818,10 @@ static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
     if (uv__is_closing((uv_handle_t*) s))
       return;
   }
-  if (s->spriv.accepted_fd != -1) {
-    /* One connection waits for uv_accept already. */
+  if (s->spriv.accepted_fd != -1 || s->spriv.connection_cb == NULL) {
+    /* One connection waits for uv_accept already, or nobody listens (a
+     * listener set up only to be passed to another process): leave the
+     * connections in the kernel's backlog. */
     uv__io_stop(loop, &s->spriv.io, UV__POLLIN);
     s->hpriv.flags |= UV__STREAM_ACCEPT_PAUSED;
     return;
@@ -867,7 +869,7 @@ int uv__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
 }
 
 int uv_listen(uv_stream_t* stream, int backlog, uv_connection_cb cb) {
-  if (stream == NULL || cb == NULL)
+  if (stream == NULL)
     return UV_EINVAL;
   if (uv__is_closing((uv_handle_t*) stream))
     return UV_EINVAL;
