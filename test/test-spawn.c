@@ -1469,3 +1469,585 @@ TEST(spawn_null_args) {
   spawn_test_end();
   return 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Detached children */
+
+TEST(spawn_detached_session) {
+  uv_stdio_container_t stdio[2];
+  uv_process_options_t o;
+  uv_loop_t loop;
+  child_t* c;
+
+  spawn_test_begin();
+  c = malloc(sizeof(*c));
+  ASSERT_NOT_NULL(c);
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  memset(stdio, 0, sizeof(stdio));
+  o.stdio = stdio;
+  o.stdio_count = 2;
+  o.flags = UV_PROCESS_DETACHED;
+  report_run(&loop, c, &o, 1, NULL, NULL);
+  ASSERT_EQ(rep_long(c, "sid"), c->proc.pid);
+  ASSERT_EQ(rep_long(c, "pgid"), c->proc.pid);
+  /* Without the flag: the parent's session. */
+  o.flags = 0;
+  report_run(&loop, c, &o, 1, NULL, NULL);
+  ASSERT_EQ(rep_long(c, "sid"), getsid(0));
+  ASSERT_EQ(rep_long(c, "pgid"), getpgid(0));
+  free(c);
+  close_loop_and_check(&loop);
+  spawn_test_end();
+  return 0;
+}
+
+/* Grandchild: waits (bounded) until the parent that spawned it is gone,
+ * then writes its session id into the file named by its argument. */
+HELPER(spawn_orphan_writer) {
+  char tmp[PATH_MAX];
+  char line[64];
+  pid_t parent;
+  int fd;
+  int i;
+
+  ASSERT_EQ(test_helper_argc(), 2);
+  parent = (pid_t) atol(test_helper_argv()[1]);
+  for (i = 0; i < 500 && getppid() == parent; i++)
+    sleep_ms(10);
+  if (getppid() == parent)
+    return 1;
+  snprintf(tmp, sizeof(tmp), "%s.tmp", test_helper_argv()[0]);
+  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return 2;
+  snprintf(line, sizeof(line), "%ld %ld\n", (long) getpid(),
+           (long) getsid(0));
+  if (write_all(fd, line, strlen(line)) != 0 || close(fd) != 0)
+    return 3;
+  return rename(tmp, test_helper_argv()[0]) == 0 ? 0 : 4;
+}
+
+/* Child: spawns a detached grandchild, lets go of it and exits at once. */
+HELPER(spawn_detach_parent) {
+  uv_process_options_t o;
+  uv_process_t proc;
+  uv_loop_t loop;
+  char* args[8];
+  char me[32];
+
+  ASSERT_EQ(test_helper_argc(), 1);
+  snprintf(me, sizeof(me), "%ld", (long) getpid());
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  o.file = test_exepath();
+  o.args = spawn_helper_args(args, "spawn_orphan_writer",
+                             test_helper_argv()[0], me, NULL);
+  o.flags = UV_PROCESS_DETACHED;
+  ASSERT_OK(uv_spawn(&loop, &proc, &o));
+  uv_unref((uv_handle_t*) &proc);
+  /* The loop has nothing to wait for. */
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  uv_close((uv_handle_t*) &proc, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(uv_loop_close(&loop));
+  return 0;
+}
+
+TEST_TIMEOUT(spawn_detached_outlives_parent, 20);
+TEST(spawn_detached_outlives_parent) {
+  uv_process_options_t o;
+  uv_loop_t loop;
+  char path[128];
+  char line[64];
+  char* args[8];
+  long gpid;
+  long gsid;
+  FILE* f;
+  int i;
+
+  spawn_test_begin();
+  snprintf(path, sizeof(path), "/tmp/uvcore-spawn-orphan-%ld",
+           (long) getpid());
+  unlink(path);
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  o.file = test_exepath();
+  o.args = spawn_helper_args(args, "spawn_detach_parent", path, NULL, NULL);
+  ASSERT_EQ(run_for_status(&loop, &o), 0);
+  /* Bounded wait for another process. */
+  f = NULL;
+  for (i = 0; i < 1000 && f == NULL; i++) {
+    f = fopen(path, "re");
+    if (f == NULL)
+      sleep_ms(10);
+  }
+  ASSERT_NOT_NULL(f);
+  ASSERT_NOT_NULL(fgets(line, sizeof(line), f));
+  ASSERT_OK(fclose(f));
+  ASSERT_OK(unlink(path));
+  ASSERT_EQ(sscanf(line, "%ld %ld", &gpid, &gsid), 2);
+  ASSERT_EQ(gsid, gpid);
+  ASSERT_NE(gsid, getsid(0));
+  spawn_assert_no_children();
+  close_loop_and_check(&loop);
+  spawn_test_end();
+  return 0;
+}
+
+/* An unreferenced detached child does not keep the loop alive; referenced
+ * again, its exit is still reported. */
+TEST(spawn_detached_unref) {
+  uv_process_options_t o;
+  uv_loop_t loop;
+  char* args[8];
+
+  spawn_test_begin();
+  exit_thread = pthread_self();
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  o.file = test_exepath();
+  o.args = spawn_helper_args(args, "spawn_sleep", "10000", NULL, NULL);
+  o.flags = UV_PROCESS_DETACHED;
+  o.exit_cb = exit_cb_record;
+  ASSERT_OK(uv_spawn(&loop, &exit_procs[0], &o));
+  uv_unref((uv_handle_t*) &exit_procs[0]);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(exit_calls[0], 0);
+  ASSERT_OK(uv_kill(exit_procs[0].pid, 0));
+  uv_ref((uv_handle_t*) &exit_procs[0]);
+  ASSERT_OK(uv_process_kill(&exit_procs[0], SIGTERM));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(exit_calls[0], 1);
+  ASSERT_EQ(exit_signals[0], SIGTERM);
+  uv_close((uv_handle_t*) &exit_procs[0], NULL);
+  spawn_assert_no_children();
+  close_loop_and_check(&loop);
+  spawn_test_end();
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* setuid / setgid */
+
+TEST(spawn_setuid_setgid) {
+  spawn_test_begin();
+  char* args[] = { (char*) "sh", (char*) "-c",
+                   (char*) "echo \"$(id -u) $(id -g) $(id -G)\"", NULL };
+  uv_stdio_container_t stdio[2];
+  uv_process_options_t o;
+  uv_loop_t loop;
+  child_t* c;
+
+  if (getuid() != 0)
+    RETURN_SKIP("needs root");
+  c = malloc(sizeof(*c));
+  ASSERT_NOT_NULL(c);
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  memset(stdio, 0, sizeof(stdio));
+  o.stdio = stdio;
+  o.stdio_count = 2;
+  o.file = "/bin/sh";
+  o.args = args;
+  o.cwd = "/";
+  o.flags = UV_PROCESS_SETUID | UV_PROCESS_SETGID;
+  o.uid = 65534;
+  o.gid = 65534;
+  ASSERT_OK(child_start(&loop, c, &o, 1));
+  child_finish(&loop, c);
+  ASSERT_EQ(c->exit_status, 0);
+  /* Supplementary groups are dropped too. */
+  ASSERT_STR_EQ(c->data, "65534 65534 65534\n");
+  free(c);
+  close_loop_and_check(&loop);
+  spawn_test_end();
+  return 0;
+}
+
+/* Unprivileged, asking for uid 0 or gid 0 fails in uv_spawn with
+ * UV_EPERM.  Root drops its privileges in a forked child first. */
+static int setuid_eperm_body(void) {
+  uv_process_options_t o;
+  uv_loop_t loop;
+  char* args[8];
+
+  ASSERT_NE(getuid(), 0);
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  o.file = test_exepath();
+  o.args = spawn_helper_args(args, "spawn_exit", "0", NULL, NULL);
+  o.flags = UV_PROCESS_SETUID;
+  o.uid = 0;
+  expect_spawn_error(&loop, &o, UV_EPERM);
+  o.flags = UV_PROCESS_SETGID;
+  o.gid = 0;
+  expect_spawn_error(&loop, &o, UV_EPERM);
+  close_loop_and_check(&loop);
+  return 0;
+}
+
+TEST(spawn_setuid_eperm) {
+  pid_t pid;
+  int st;
+
+  spawn_test_begin();
+  if (getuid() != 0) {
+    ASSERT_OK(setuid_eperm_body());
+    spawn_test_end();
+    return 0;
+  }
+  pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ASSERT_OK(setgroups(0, NULL));
+    ASSERT_OK(setgid(65534));
+    ASSERT_OK(setuid(65534));
+    _exit(setuid_eperm_body());
+  }
+  ASSERT_EQ(waitpid(pid, &st, 0), pid);
+  ASSERT(WIFEXITED(st));
+  ASSERT_EQ(WEXITSTATUS(st), 0);
+  spawn_test_end();
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* uv_process_kill, uv_kill */
+
+TEST(spawn_process_kill) {
+  uv_process_options_t o;
+  uv_loop_t loop;
+  char* args[8];
+  int pid;
+
+  spawn_test_begin();
+  exit_thread = pthread_self();
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  o.file = test_exepath();
+  o.args = spawn_helper_args(args, "spawn_sleep", "10000", NULL, NULL);
+  o.exit_cb = exit_cb_record;
+  ASSERT_OK(uv_spawn(&loop, &exit_procs[0], &o));
+  pid = exit_procs[0].pid;
+  /* Signal 0 probes: alive. */
+  ASSERT_OK(uv_kill(pid, 0));
+  ASSERT_OK(uv_process_kill(&exit_procs[0], 0));
+  ASSERT_EQ(uv_process_kill(&exit_procs[0], 12345), UV_EINVAL);
+  ASSERT_EQ(uv_kill(pid, -1), UV_EINVAL);
+  ASSERT_OK(uv_process_kill(&exit_procs[0], SIGTERM));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(exit_calls[0], 1);
+  ASSERT_EQ(exit_statuses[0], 0);
+  ASSERT_EQ(exit_signals[0], SIGTERM);
+  /* Dead and reaped. */
+  ASSERT_EQ(uv_kill(pid, 0), UV_ESRCH);
+  ASSERT_EQ(uv_kill(pid, SIGTERM), UV_ESRCH);
+  ASSERT_OK(uv_kill(getpid(), 0));
+  uv_close((uv_handle_t*) &exit_procs[0], NULL);
+  spawn_assert_no_children();
+  close_loop_and_check(&loop);
+  spawn_test_end();
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The child's signal state */
+
+static void usr2_handler(int sig) {
+  (void) sig;
+}
+
+TEST(spawn_signal_state_reset) {
+  uv_stdio_container_t stdio[2];
+  uv_process_options_t o;
+  uv_loop_t loop;
+  sigset_t set;
+  sigset_t old;
+  child_t* c;
+  unsigned long long blk;
+  unsigned long long ign;
+
+  spawn_test_begin();
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGUSR2, usr2_handler);
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  ASSERT_OK(pthread_sigmask(SIG_BLOCK, &set, &old));
+  c = malloc(sizeof(*c));
+  ASSERT_NOT_NULL(c);
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  memset(stdio, 0, sizeof(stdio));
+  o.stdio = stdio;
+  o.stdio_count = 2;
+  report_run(&loop, c, &o, 1, NULL, NULL);
+  blk = strtoull(rep_get(c, "sigblk"), NULL, 16);
+  ign = strtoull(rep_get(c, "sigign"), NULL, 16);
+  ASSERT_UINT64_EQ(blk, 0);
+  /* Signals 1-31 (real-time ones are not touched by libuv). */
+  ASSERT_UINT64_EQ(ign & 0x7fffffffu, 0);
+  free(c);
+  close_loop_and_check(&loop);
+  ASSERT_OK(pthread_sigmask(SIG_SETMASK, &old, NULL));
+  signal(SIGPIPE, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGUSR2, SIG_DFL);
+  spawn_test_end();
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Many spawns: one loop, and two loops on two threads */
+
+#define STORM_SLOTS 16
+
+typedef struct storm_s storm_t;
+
+typedef struct storm_slot_s {
+  uv_process_t proc;
+  uv_pipe_t out;
+  storm_t* storm;
+  char expect[16];
+  char got[32];
+  size_t len;
+  int exited;
+  int eof;
+  int closes;
+} storm_slot_t;
+
+struct storm_s {
+  uv_loop_t loop;
+  pthread_t thread;
+  int total;
+  int in_flight_max;
+  int started;
+  int finished;
+  int in_flight;
+  storm_slot_t slots[STORM_SLOTS];
+};
+
+static void storm_start(storm_t* s, storm_slot_t* slot);
+
+static void storm_close_cb(uv_handle_t* h) {
+  storm_slot_t* slot = h->data;
+  storm_t* s = slot->storm;
+
+  if (++slot->closes < 2)
+    return;
+  s->in_flight--;
+  s->finished++;
+  if (s->started < s->total)
+    storm_start(s, slot);
+}
+
+static void storm_maybe_done(storm_slot_t* slot) {
+  if (!slot->exited || !slot->eof)
+    return;
+  slot->got[slot->len] = '\0';
+  ASSERT_STR_EQ(slot->got, slot->expect);
+  uv_close((uv_handle_t*) &slot->proc, storm_close_cb);
+  uv_close((uv_handle_t*) &slot->out, storm_close_cb);
+}
+
+static void storm_exit_cb(uv_process_t* proc, int64_t exit_status,
+                          int term_signal) {
+  storm_slot_t* slot = proc->data;
+
+  ASSERT(pthread_equal(pthread_self(), slot->storm->thread));
+  ASSERT_PTR_EQ(proc->loop, &slot->storm->loop);
+  ASSERT_EQ(exit_status, 0);
+  ASSERT_EQ(term_signal, 0);
+  ASSERT_EQ(slot->exited, 0);
+  slot->exited = 1;
+  storm_maybe_done(slot);
+}
+
+static void storm_alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  storm_slot_t* slot = h->data;
+
+  (void) suggested;
+  buf->base = slot->got + slot->len;
+  buf->len = sizeof(slot->got) - 1 - slot->len;
+}
+
+static void storm_read_cb(uv_stream_t* st, ssize_t nread,
+                          const uv_buf_t* buf) {
+  storm_slot_t* slot = st->data;
+
+  (void) buf;
+  if (nread == UV_EOF) {
+    slot->eof = 1;
+    storm_maybe_done(slot);
+    return;
+  }
+  ASSERT_GE(nread, 0);
+  slot->len += (size_t) nread;
+  ASSERT_LT(slot->len, sizeof(slot->got) - 1);
+}
+
+static void storm_start(storm_t* s, storm_slot_t* slot) {
+  uv_stdio_container_t stdio[3];
+  uv_process_options_t o;
+  char* args[8];
+
+  memset(slot, 0, sizeof(*slot));
+  slot->storm = s;
+  slot->proc.data = slot;
+  snprintf(slot->expect, sizeof(slot->expect), "#%d", s->started);
+  ASSERT_OK(uv_pipe_init(&s->loop, &slot->out, 0));
+  slot->out.data = slot;
+  memset(&o, 0, sizeof(o));
+  memset(stdio, 0, sizeof(stdio));
+  stdio[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  stdio[1].data.stream = (uv_stream_t*) &slot->out;
+  stdio[2].flags = UV_INHERIT_FD;
+  stdio[2].data.fd = 2;
+  o.stdio = stdio;
+  o.stdio_count = 3;
+  o.file = test_exepath();
+  o.args = spawn_helper_args(args, "spawn_write_arg", slot->expect, NULL,
+                             NULL);
+  o.exit_cb = storm_exit_cb;
+  ASSERT_OK(uv_spawn(&s->loop, &slot->proc, &o));
+  slot->proc.data = slot;
+  ASSERT_OK(uv_read_start((uv_stream_t*) &slot->out, storm_alloc_cb,
+                          storm_read_cb));
+  s->started++;
+  s->in_flight++;
+}
+
+static void* storm_run(void* arg) {
+  storm_t* s = arg;
+  int i;
+
+  s->thread = pthread_self();
+  for (i = 0; i < s->in_flight_max && s->started < s->total; i++)
+    storm_start(s, &s->slots[i]);
+  ASSERT_OK(uv_run(&s->loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(s->finished, s->total);
+  ASSERT_EQ(s->in_flight, 0);
+  return NULL;
+}
+
+static void storm_body(void) {
+  storm_t* s;
+
+  s = calloc(1, sizeof(*s));
+  ASSERT_NOT_NULL(s);
+  ASSERT_OK(uv_loop_init(&s->loop));
+  s->total = 1000;
+  s->in_flight_max = STORM_SLOTS;
+  storm_run(s);
+  spawn_assert_no_children();
+  close_loop_and_check(&s->loop);
+  free(s);
+}
+
+TEST_TIMEOUT(spawn_storm, 60);
+TEST(spawn_storm) {
+  spawn_test_begin();
+  storm_body();
+  spawn_test_end();
+  return 0;
+}
+
+TEST_TIMEOUT(spawn_storm_no_pidfd, 60);
+TEST(spawn_storm_no_pidfd) {
+  spawn_test_begin();
+  ASSERT_OK(setenv(SPAWNTEST_NO_PIDFD_ENV, "1", 1));
+  storm_body();
+  spawn_test_end();
+  return 0;
+}
+
+static void two_loops_body(void) {
+  storm_t* s[2];
+  pthread_t t[2];
+  int i;
+
+  for (i = 0; i < 2; i++) {
+    s[i] = calloc(1, sizeof(*s[i]));
+    ASSERT_NOT_NULL(s[i]);
+    ASSERT_OK(uv_loop_init(&s[i]->loop));
+    s[i]->total = 100;
+    s[i]->in_flight_max = 8;
+  }
+  for (i = 0; i < 2; i++)
+    ASSERT_OK(pthread_create(&t[i], NULL, storm_run, s[i]));
+  for (i = 0; i < 2; i++)
+    ASSERT_OK(pthread_join(t[i], NULL));
+  spawn_assert_no_children();
+  for (i = 0; i < 2; i++) {
+    close_loop_and_check(&s[i]->loop);
+    free(s[i]);
+  }
+}
+
+TEST_TIMEOUT(spawn_two_loops, 30);
+TEST(spawn_two_loops) {
+  spawn_test_begin();
+  two_loops_body();
+  spawn_test_end();
+  return 0;
+}
+
+TEST_TIMEOUT(spawn_two_loops_no_pidfd, 30);
+TEST(spawn_two_loops_no_pidfd) {
+  spawn_test_begin();
+  ASSERT_OK(setenv(SPAWNTEST_NO_PIDFD_ENV, "1", 1));
+  two_loops_body();
+  spawn_test_end();
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Children the library did not start are not its to reap */
+
+static void foreign_child_body(void) {
+  uv_process_options_t o;
+  siginfo_t info;
+  uv_loop_t loop;
+  char* args[8];
+  pid_t pid;
+  int st;
+
+  pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0)
+    _exit(42);
+  /* Wait until it is a zombie, without reaping it. */
+  memset(&info, 0, sizeof(info));
+  ASSERT_OK(waitid(P_PID, (id_t) pid, &info, WEXITED | WNOWAIT));
+  ASSERT_EQ(info.si_pid, pid);
+
+  ASSERT_OK(uv_loop_init(&loop));
+  memset(&o, 0, sizeof(o));
+  o.file = test_exepath();
+  o.args = spawn_helper_args(args, "spawn_exit", "5", NULL, NULL);
+  ASSERT_EQ(run_for_status(&loop, &o), 5);
+  /* Another turn with nothing to do changes nothing either. */
+  ASSERT_OK(uv_run(&loop, UV_RUN_NOWAIT));
+
+  ASSERT_EQ(waitpid(pid, &st, WNOHANG), pid);
+  ASSERT(WIFEXITED(st));
+  ASSERT_EQ(WEXITSTATUS(st), 42);
+  spawn_assert_no_children();
+  close_loop_and_check(&loop);
+}
+
+TEST(spawn_foreign_child_not_reaped) {
+  spawn_test_begin();
+  foreign_child_body();
+  spawn_test_end();
+  return 0;
+}
+
+TEST(spawn_foreign_child_not_reaped_no_pidfd) {
+  spawn_test_begin();
+  ASSERT_OK(setenv(SPAWNTEST_NO_PIDFD_ENV, "1", 1));
+  foreign_child_body();
+  spawn_test_end();
+  return 0;
+}
