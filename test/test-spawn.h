@@ -93,9 +93,9 @@ static inline void spawn_list_fds(char* out, size_t size) {
  * runner would report as a leak; against libuv the pipe is opened up front
  * (by starting a signal watcher) and the test compares descriptors
  * itself. */
+#if !SPAWNTEST_UVCORE
 static char spawn_fds_before[4096];
 
-#if !SPAWNTEST_UVCORE
 static inline void spawn_unexpected_signal_cb(uv_signal_t* h, int signum) {
   (void) h;
   (void) signum;
