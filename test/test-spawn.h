@@ -129,8 +129,5 @@ static inline void spawn_test_end(void) {
 #endif
 }
 
-static inline void spawn_close_cb_noop(uv_handle_t* handle) {
-  (void) handle;
-}
 
 #endif /* UVCORE_TEST_SPAWN_H_ */
