@@ -129,5 +129,4 @@ static inline void spawn_test_end(void) {
 #endif
 }
 
-
 #endif /* UVCORE_TEST_SPAWN_H_ */
