@@ -123,9 +123,23 @@ int uv_pipe_bind2(uv_pipe_t* pipe, const char* name, size_t namelen,
 
   if (!is_pipe(pipe) || uv__is_closing((uv_handle_t*) pipe))
     return UV_EINVAL;
-  err = make_addr(name, namelen, flags, &sa, &salen, &used);
-  if (err)
-    return err;
+#if defined(__linux__)
+  if (name != NULL && namelen == 0 &&
+      !(flags & ~(unsigned int) UV_PIPE_NO_TRUNCATE)) {
+    /* An empty name asks the kernel for a fresh abstract name (autobind,
+     * as libuv does on Linux): an address of the family alone. */
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    salen = (socklen_t) offsetof(struct sockaddr_un, sun_path);
+    used = 0;
+    name = "";
+  } else
+#endif
+  {
+    err = make_addr(name, namelen, flags, &sa, &salen, &used);
+    if (err)
+      return err;
+  }
   if (pipe->spriv.io.fd != -1)
     return UV_EINVAL;  /* already bound, connected or opened */
 
@@ -255,7 +269,7 @@ static int pipe_name(const uv_pipe_t* pipe, char* buffer, size_t* size,
   int abstract;
   int r;
 
-  if (!is_pipe(pipe) || size == NULL)
+  if (!is_pipe(pipe) || buffer == NULL || size == NULL)
     return UV_EINVAL;
   if (uv__is_closing((const uv_handle_t*) pipe) || pipe->spriv.io.fd == -1) {
     *size = 0;
@@ -284,7 +298,7 @@ static int pipe_name(const uv_pipe_t* pipe, char* buffer, size_t* size,
 
   /* Room for a terminating NUL is required even for abstract names,
    * which do not get one: the same rule for every caller. */
-  if (buffer == NULL || len >= *size) {
+  if (len >= *size) {
     *size = len + 1;
     return UV_ENOBUFS;
   }

@@ -85,6 +85,7 @@ int uv_poll_stop(uv_poll_t* handle) {
 int uv_poll_start(uv_poll_t* handle, int pevents, uv_poll_cb cb) {
   unsigned int events;
   int err;
+  int fd;
 
   if (handle == NULL || handle->type != UV_POLL ||
       uv__is_closing((uv_handle_t*) handle))
@@ -98,6 +99,14 @@ int uv_poll_start(uv_poll_t* handle, int pevents, uv_poll_cb cb) {
     poll_stop(handle);
     return 0;
   }
+
+  /* Another started watcher of this descriptor in this loop (a second poll
+   * handle on it, as libuv reports): it would lose its events to us. */
+  fd = handle->priv.io.fd;
+  if (fd >= 0 && (unsigned int) fd < handle->loop->priv.nwatchers &&
+      handle->loop->priv.watchers[fd] != NULL &&
+      handle->loop->priv.watchers[fd] != &handle->priv.io)
+    return UV_EEXIST;
 
   events = 0;
   if (pevents & UV_READABLE)

@@ -974,8 +974,8 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
   if (fd == -1)
     return UV_EAGAIN;
 
-  /* The client must be of the kind the descriptor is; refusing leaves the
-   * descriptor pending, so the caller can retry with the right handle. */
+  /* A refusal below leaves the descriptor pending, so the caller can
+   * retry with the right handle. */
   if (server->hpriv.flags & UV__STREAM_LISTENING) {
     kind = server->type;
   } else {
@@ -983,7 +983,12 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
     if (kind == UV_UNKNOWN_HANDLE)
       kind = UV_NAMED_PIPE;  /* any other streaming descriptor */
   }
-  if ((uv_handle_type) client->type != kind)
+  /* As in libuv, any stream connection goes into either socket stream
+   * type (a Unix-socket connection into a uv_tcp_t, a TCP one into a
+   * uv_pipe_t); a datagram socket only into a uv_udp_t. */
+  if (kind == UV_UDP ? (uv_handle_type) client->type != UV_UDP
+                     : (client->type != UV_TCP &&
+                        client->type != UV_NAMED_PIPE))
     return UV_EINVAL;
 
   if (kind == UV_UDP) {
@@ -1080,13 +1085,20 @@ static int check_write(uv_stream_t* s, const uv_buf_t bufs[],
   return 0;
 }
 
+/* Argument errors come before any state error (EBADF, EPIPE, EAGAIN), as
+ * in libuv: a program probing with bad arguments on an unconnected handle
+ * sees UV_EINVAL.  No buffer count above INT_MAX is meaningful. */
+static int bad_bufs(const uv_buf_t bufs[], unsigned int nbufs) {
+  return bufs == NULL || nbufs == 0 || nbufs > INT_MAX;
+}
+
 int uv_write2(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[],
               unsigned int nbufs, uv_stream_t* send_handle, uv_write_cb cb) {
   uv_buf_t* copy;
   int was_idle;
   int err;
 
-  if (req == NULL || stream == NULL || bufs == NULL || nbufs == 0)
+  if (req == NULL || stream == NULL || bad_bufs(bufs, nbufs))
     return UV_EINVAL;
   if (!is_stream(stream))
     return UV_EINVAL;
@@ -1134,7 +1146,7 @@ int uv_try_write2(uv_stream_t* handle, const uv_buf_t bufs[],
   int send_fd;
   int err;
 
-  if (handle == NULL || bufs == NULL || nbufs == 0 || !is_stream(handle))
+  if (handle == NULL || bad_bufs(bufs, nbufs) || !is_stream(handle))
     return UV_EINVAL;
   /* Anything queued goes first; jumping ahead would reorder the data. */
   if (handle->spriv.connect_req != NULL ||

@@ -251,11 +251,18 @@ int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp,
   if (tcp->spriv.connect_req != NULL)
     return UV_EALREADY;
 
+  /* A bind that failed with EADDRINUSE is reported now, through the
+   * callback, as libuv does: connecting anyway would use another port. */
+  if (tcp->spriv.delayed_error != 0) {
+    uv__stream_connect_start((uv_stream_t*) tcp, req,
+                             tcp->spriv.delayed_error, cb);
+    return 0;
+  }
+
   err = maybe_new_socket(tcp, addr->sa_family,
                          UV__STREAM_READABLE | UV__STREAM_WRITABLE);
   if (err)
     return err;
-  tcp->spriv.delayed_error = 0;
 
   do
     r = connect(tcp->spriv.io.fd, addr, len);

@@ -1,0 +1,212 @@
+/* Drop-in conformance: behaviour real libuv programs rely on, each test
+ * pinning what libuv 1.52 does where a program can tell (the numbers are
+ * the items of the conformance issue). */
+
+#include "test-tcp-util.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* 1. Synchronous fs calls need no loop. */
+TEST(conf_fs_sync_null_loop) {
+  uv_fs_t req;
+  int fd;
+
+  fd = uv_fs_open(NULL, &req, "/dev/null", O_RDONLY, 0, NULL);
+  ASSERT_GE(fd, 0);
+  uv_fs_req_cleanup(&req);
+  ASSERT_OK(uv_fs_stat(NULL, &req, "/dev/null", NULL));
+  ASSERT_EQ(req.statbuf.st_mode & S_IFMT, (uint64_t) S_IFCHR);
+  uv_fs_req_cleanup(&req);
+  ASSERT_OK(uv_fs_close(NULL, &req, fd, NULL));
+  uv_fs_req_cleanup(&req);
+  return 0;
+}
+
+/* 2. uv_listen with a NULL callback: the socket listens and connections
+ * wait in the backlog. */
+TEST(conf_listen_null_cb) {
+  struct sockaddr_storage addr;
+  uv_loop_t loop;
+  uv_tcp_t server;
+  int fd;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(st_tcp_listen(&loop, &server, AF_INET, NULL, &addr));
+  fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_OK(connect(fd, (struct sockaddr*) &addr, sizeof(struct sockaddr_in)));
+  uv_run(&loop, UV_RUN_NOWAIT);
+  ASSERT_OK(close(fd));
+  uv_close((uv_handle_t*) &server, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  close_loop_and_check(&loop);
+  return 0;
+}
+
+/* 3. A bind that hit EADDRINUSE (deferred) makes a later connect fail
+ * with it instead of connecting from another port. */
+static int deferred_connect_calls;
+static int deferred_connections;
+
+static void deferred_connect_cb(uv_connect_t* req, int status) {
+  ASSERT_EQ(status, UV_EADDRINUSE);
+  deferred_connect_calls++;
+  uv_close((uv_handle_t*) req->handle, NULL);
+}
+
+static void deferred_connection_cb(uv_stream_t* server, int status) {
+  (void) server;
+  (void) status;
+  deferred_connections++;
+}
+
+TEST(conf_tcp_deferred_bind_error) {
+  struct sockaddr_storage addr;
+  struct sockaddr_storage name;
+  uv_connect_t req;
+  uv_loop_t loop;
+  uv_tcp_t server;
+  uv_tcp_t dup;
+  int namelen;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(st_tcp_listen(&loop, &server, AF_INET, deferred_connection_cb,
+                          &addr));
+  ASSERT_OK(uv_tcp_init(&loop, &dup));
+  ASSERT_OK(uv_tcp_bind(&dup, (const struct sockaddr*) &addr, 0));
+  namelen = (int) sizeof(name);
+  ASSERT_EQ(uv_tcp_getsockname(&dup, (struct sockaddr*) &name, &namelen),
+            UV_EADDRINUSE);
+  ASSERT_OK(uv_tcp_connect(&req, &dup, (const struct sockaddr*) &addr,
+                           deferred_connect_cb));
+  uv_run(&loop, UV_RUN_ONCE);
+  ASSERT_EQ(deferred_connect_calls, 1);
+  /* Let a connection that should not exist arrive, if it were made. */
+  uv_run(&loop, UV_RUN_NOWAIT);
+  ASSERT_EQ(deferred_connections, 0);
+  uv_close((uv_handle_t*) &server, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  close_loop_and_check(&loop);
+  return 0;
+}
+
+/* 4. Argument errors before state errors. */
+TEST(conf_write_args_before_state) {
+  uv_write_t req;
+  uv_loop_t loop;
+  uv_tcp_t tcp;
+  uv_buf_t buf;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_tcp_init(&loop, &tcp));
+  buf = uv_buf_init((char*) "x", 1);
+  ASSERT_EQ(uv_write(&req, (uv_stream_t*) &tcp, &buf, 0, NULL), UV_EINVAL);
+  ASSERT_EQ(uv_write(&req, (uv_stream_t*) &tcp, &buf, UINT_MAX, NULL),
+            UV_EINVAL);
+  ASSERT_EQ(uv_try_write((uv_stream_t*) &tcp, &buf, 0), UV_EINVAL);
+  ASSERT_EQ(uv_try_write((uv_stream_t*) &tcp, &buf, UINT_MAX), UV_EINVAL);
+  /* Good arguments on an unconnected handle: the state error. */
+  ASSERT_EQ(uv_write(&req, (uv_stream_t*) &tcp, &buf, 1, NULL), UV_EBADF);
+  uv_close((uv_handle_t*) &tcp, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  close_loop_and_check(&loop);
+  return 0;
+}
+
+/* 5. Two poll handles on one descriptor: the second start is refused. */
+static void poll_noop_cb(uv_poll_t* h, int status, int events) {
+  (void) h;
+  (void) status;
+  (void) events;
+}
+
+TEST(conf_poll_two_handles_eexist) {
+  uv_os_sock_t sv[2];
+  uv_poll_t a;
+  uv_poll_t b;
+  uv_loop_t loop;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_socketpair(SOCK_STREAM, 0, sv, 0, 0));
+  ASSERT_OK(uv_poll_init(&loop, &a, sv[0]));
+  ASSERT_OK(uv_poll_init(&loop, &b, sv[0]));
+  ASSERT_OK(uv_poll_start(&a, UV_READABLE, poll_noop_cb));
+  ASSERT_EQ(uv_poll_start(&b, UV_READABLE, poll_noop_cb), UV_EEXIST);
+  /* Restarting the first is fine; once it stops the second may start. */
+  ASSERT_OK(uv_poll_start(&a, UV_WRITABLE, poll_noop_cb));
+  ASSERT_OK(uv_poll_stop(&a));
+  ASSERT_OK(uv_poll_start(&b, UV_READABLE, poll_noop_cb));
+  uv_close((uv_handle_t*) &a, NULL);
+  uv_close((uv_handle_t*) &b, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(close(sv[0]));
+  ASSERT_OK(close(sv[1]));
+  close_loop_and_check(&loop);
+  return 0;
+}
+
+/* 6. A Unix-socket connection accepted into a uv_tcp_t works and carries
+ * data. */
+static uv_tcp_t cross_conn;
+static int cross_read;
+
+static void cross_alloc_cb(uv_handle_t* h, size_t size, uv_buf_t* buf) {
+  static char slab[64];
+  (void) h;
+  (void) size;
+  *buf = uv_buf_init(slab, sizeof(slab));
+}
+
+static void cross_read_cb(uv_stream_t* s, ssize_t nread,
+                          const uv_buf_t* buf) {
+  if (nread <= 0)
+    return;
+  ASSERT_EQ(nread, 5);
+  ASSERT_MEM_EQ(buf->base, "hello", 5);
+  cross_read = 1;
+  uv_close((uv_handle_t*) s, NULL);
+}
+
+static void cross_connection_cb(uv_stream_t* server, int status) {
+  ASSERT_OK(status);
+  ASSERT_OK(uv_tcp_init(server->loop, &cross_conn));
+  ASSERT_OK(uv_accept(server, (uv_stream_t*) &cross_conn));
+  ASSERT_OK(uv_read_start((uv_stream_t*) &cross_conn, cross_alloc_cb,
+                          cross_read_cb));
+  uv_close((uv_handle_t*) server, NULL);
+}
+
+static void cross_write_cb(uv_write_t* req, int status) {
+  ASSERT_OK(status);
+  uv_close((uv_handle_t*) req->handle, NULL);
+}
+
+static void cross_connect_cb(uv_connect_t* req, int status) {
+  static uv_write_t wreq;
+  uv_buf_t buf;
+
+  ASSERT_OK(status);
+  buf = uv_buf_init((char*) "hello", 5);
+  ASSERT_OK(uv_write(&wreq, req->handle, &buf, 1, cross_write_cb));
+}
+
+TEST(conf_accept_unix_into_tcp) {
+  uv_connect_t req;
+  uv_pipe_t server;
+  uv_pipe_t client;
+  uv_loop_t loop;
+
+  unlink(TEST_PIPENAME);
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_pipe_init(&loop, &server, 0));
+  ASSERT_OK(uv_pipe_bind(&server, TEST_PIPENAME));
+  ASSERT_OK(uv_listen((uv_stream_t*) &server, 4, cross_connection_cb));
+  ASSERT_OK(uv_pipe_init(&loop, &client, 0));
+  uv_pipe_connect(&req, &client, TEST_PIPENAME, cross_connect_cb);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(cross_read, 1);
+  close_loop_and_check(&loop);
+  return 0;
+}
