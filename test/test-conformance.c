@@ -210,3 +210,29 @@ TEST(conf_accept_unix_into_tcp) {
   close_loop_and_check(&loop);
   return 0;
 }
+
+/* 8. The header announces real directory entry types where readdir()
+ * reports them, and they are real. */
+TEST(conf_dirent_types) {
+#if defined(__linux__) && !defined(HAVE_DIRENT_TYPES)
+# error "uv.h must define HAVE_DIRENT_TYPES on Linux, as libuv's does"
+#endif
+#if defined(HAVE_DIRENT_TYPES)
+  uv_dirent_t ent;
+  uv_fs_t req;
+  int seen;
+
+  ASSERT_EQ(UV__DT_DIR, DT_DIR);
+  ASSERT_EQ(UV__DT_FILE, DT_REG);
+  ASSERT_GT(uv_fs_scandir(NULL, &req, "/", 0, NULL), 0);
+  seen = 0;
+  while (uv_fs_scandir_next(&req, &ent) == 0)
+    if (strcmp(ent.name, "dev") == 0) {
+      ASSERT_EQ(ent.type, UV_DIRENT_DIR);
+      seen = 1;
+    }
+  ASSERT_EQ(seen, 1);
+  uv_fs_req_cleanup(&req);
+#endif
+  return 0;
+}

@@ -104,6 +104,7 @@ TEST(fs_scandir) {
 
   /* An empty directory. */
   ASSERT_EQ(0, uv_fs_scandir(&loop, &req, fs_path(&s, p, "a-dir"), 0, NULL));
+  ASSERT_NULL(req.ptr);  /* as in libuv */
   ASSERT_EQ(UV_EOF, uv_fs_scandir_next(&req, &ent));
   uv_fs_req_cleanup(&req);
 

@@ -340,16 +340,24 @@ TEST(fs_read_write_many_bufs) {
   for (i = 0; i < N; i++)
     bufs[i] = uv_buf_init(back + i, 1);
   memset(back, 0, N);
-  ASSERT_EQ(N, uv_fs_read(&loop, &req, fd, bufs, N, N, NULL));
+  /* One read, capped at IOV_MAX buffers, as libuv does. */
+  ASSERT_EQ(IOV_MAX, uv_fs_read(&loop, &req, fd, bufs, N, N, NULL));
   uv_fs_req_cleanup(&req);
+  ASSERT_MEM_EQ(data, back, IOV_MAX);
+  ASSERT_EQ(back[IOV_MAX], 0);
+  for (i = IOV_MAX; i < N; i += IOV_MAX) {
+    ASSERT_EQ(N - i < IOV_MAX ? N - i : IOV_MAX,
+              uv_fs_read(&loop, &req, fd, bufs + i, N - i, N + i, NULL));
+    uv_fs_req_cleanup(&req);
+  }
   ASSERT_MEM_EQ(data, back, N);
   memset(back, 0, N);
   cb_count = 0;
   ASSERT_OK(uv_fs_read(&loop, &req, fd, bufs, N, 0, count_cb));
   ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
-  ASSERT_EQ(N, cb_result);
+  ASSERT_EQ(IOV_MAX, cb_result);
   uv_fs_req_cleanup(&req);
-  ASSERT_MEM_EQ(data, back, N);
+  ASSERT_MEM_EQ(data, back, IOV_MAX);
 
   ASSERT_OK(uv_fs_close(&loop, &req, fd, NULL));
   uv_fs_req_cleanup(&req);
@@ -1125,6 +1133,9 @@ TEST(fs_mkdtemp_mkstemp) {
 
   ASSERT_EQ(UV_EINVAL, uv_fs_mkstemp(&loop, &req, fs_path(&s, made, "bad"),
                                      NULL));
+  /* A failed mkstemp leaves an empty path, as in libuv. */
+  ASSERT_NOT_NULL(req.path);
+  ASSERT_STR_EQ(req.path, "");
   uv_fs_req_cleanup(&req);
   ASSERT_EQ(UV_EINVAL, uv_fs_mkstemp(&loop, &req, NULL, NULL));
   uv_fs_req_cleanup(&req);

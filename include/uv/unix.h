@@ -28,6 +28,19 @@
 # include <semaphore.h>
 #endif
 
+/* Directory entry types are reported (uv_dirent_t.type), as libuv's
+ * header announces on platforms whose readdir() knows them. */
+#if defined(DT_UNKNOWN)
+# define HAVE_DIRENT_TYPES
+# define UV__DT_DIR DT_DIR
+# define UV__DT_FILE DT_REG
+# define UV__DT_LINK DT_LNK
+# define UV__DT_FIFO DT_FIFO
+# define UV__DT_SOCKET DT_SOCK
+# define UV__DT_CHAR DT_CHR
+# define UV__DT_BLOCK DT_BLK
+#endif
+
 typedef int uv_os_sock_t;
 typedef int uv_os_fd_t;
 typedef int uv_file;

@@ -168,6 +168,11 @@ ssize_t uv__fs_do_scandir(uv_fs_t* req) {
     uv__scan_free(scan);
     return err;
   }
+  if (scan->count == 0) {
+    /* libuv leaves req->ptr NULL for an empty directory. */
+    uv__scan_free(scan);
+    return 0;
+  }
   qsort(scan->ents, scan->count, sizeof(scan->ents[0]), uv__scan_cmp);
   req->ptr = scan;
   return (ssize_t) scan->count;

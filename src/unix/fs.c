@@ -181,64 +181,34 @@ static struct timespec uv__fs_timespec(double t) {
 
 /* ---- reading and writing ----------------------------------------------- */
 
-/* One vectored read.  More than IOV_MAX buffers are filled batch by batch,
- * but only from a regular file: a pipe or socket must not block for data
- * after some already arrived. */
+/* One vectored read, as in libuv: with more than IOV_MAX buffers only the
+ * first IOV_MAX are filled (a short read, which callers handle anyway). */
 static ssize_t uv__fs_read(uv_fs_t* req) {
   const uv_buf_t* bufs;
   unsigned int nbufs;
-  unsigned int cnt;
-  unsigned int i;
   int64_t off;
-  ssize_t total;
   ssize_t n;
-  size_t want;
-  struct stat st;
   int fd;
 
   fd = req->priv.file;
   bufs = req->priv.bufs;
-  nbufs = req->priv.nbufs;
+  nbufs = req->priv.nbufs > IOV_MAX ? IOV_MAX : req->priv.nbufs;
   off = req->priv.off;
-  total = 0;
 
-  if (nbufs > IOV_MAX) {
-    if (fstat(fd, &st))
-      return uv__err();
-    if (!S_ISREG(st.st_mode))
-      nbufs = IOV_MAX;
-  }
-
-  while (nbufs > 0) {
-    cnt = nbufs > IOV_MAX ? IOV_MAX : nbufs;
-    do {
-      if (off < 0) {
-        if (cnt == 1)
-          n = read(fd, bufs[0].base, bufs[0].len);
-        else
-          n = readv(fd, (const struct iovec*) bufs, (int) cnt);
-      } else {
-        if (cnt == 1)
-          n = pread(fd, bufs[0].base, bufs[0].len, (off_t) (off + total));
-        else
-          n = preadv(fd, (const struct iovec*) bufs, (int) cnt,
-                     (off_t) (off + total));
-      }
-    } while (n == -1 && errno == EINTR);
-
-    if (n < 0)
-      return total > 0 ? total : uv__err();
-    total += n;
-
-    want = 0;
-    for (i = 0; i < cnt; i++)
-      want += bufs[i].len;
-    if ((size_t) n < want)
-      break;
-    bufs += cnt;
-    nbufs -= cnt;
-  }
-  return total;
+  do {
+    if (off < 0) {
+      if (nbufs == 1)
+        n = read(fd, bufs[0].base, bufs[0].len);
+      else
+        n = readv(fd, (const struct iovec*) bufs, (int) nbufs);
+    } else {
+      if (nbufs == 1)
+        n = pread(fd, bufs[0].base, bufs[0].len, (off_t) off);
+      else
+        n = preadv(fd, (const struct iovec*) bufs, (int) nbufs, (off_t) off);
+    }
+  } while (n == -1 && errno == EINTR);
+  return n < 0 ? uv__err() : n;
 }
 
 /* Writes until every byte is out or an error stops it; a partial result is
@@ -505,7 +475,13 @@ static ssize_t uv__fs_mkstemp(uv_fs_t* req) {
   /* mkostemp() checks the XXXXXX suffix itself (EINVAL) and rewrites the
    * copy we own in place. */
   fd = mkostemp((char*) req->path, O_CLOEXEC);
-  return fd < 0 ? uv__err() : fd;
+  if (fd >= 0)
+    return fd;
+  /* libuv leaves an empty path behind a failed mkstemp; programs test
+   * req->path for that. */
+  fd = uv__err();
+  ((char*) req->path)[0] = '\0';
+  return fd;
 }
 
 static ssize_t uv__fs_utime(uv_fs_t* req) {
