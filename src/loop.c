@@ -273,9 +273,18 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
 void uv_library_shutdown(void) {
   static int done;
 
-  if (done)
+  if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
     return;
-  done = 1;
   uv__threadpool_cleanup();
   uv__process_title_cleanup();
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+/* Runs when the library is unloaded (a binding dlclose()d by Lua, Python
+ * or Node) or at exit, as libuv's does: the pool threads must be gone
+ * before the code they run is unmapped.  A program that already called
+ * uv_library_shutdown() pays nothing here. */
+__attribute__((destructor)) static void uv__library_unload(void) {
+  uv_library_shutdown();
+}
+#endif
