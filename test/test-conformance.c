@@ -236,3 +236,86 @@ TEST(conf_dirent_types) {
 #endif
   return 0;
 }
+
+/* 14. A stream on a regular file (stdin redirected from a file, opened
+ * with uv_pipe_open): it reads the file to EOF and writes to it, treated
+ * as always ready, never hanging (libuv aborts). */
+enum { RF_SIZE = 300000 };
+static char rf_data[RF_SIZE];
+static char rf_back[RF_SIZE];
+static size_t rf_got;
+static int rf_eof;
+static int rf_written;
+
+static void rf_alloc_cb(uv_handle_t* h, size_t size, uv_buf_t* buf) {
+  static char slab[8192];
+  (void) h;
+  (void) size;
+  *buf = uv_buf_init(slab, sizeof(slab));
+}
+
+static void rf_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+  if (nread == UV_EOF) {
+    rf_eof++;
+    uv_close((uv_handle_t*) s, NULL);
+    return;
+  }
+  ASSERT_GE(nread, 0);
+  ASSERT_LE(rf_got + (size_t) nread, sizeof(rf_back));
+  memcpy(rf_back + rf_got, buf->base, (size_t) nread);
+  rf_got += (size_t) nread;
+}
+
+static void rf_write_cb(uv_write_t* req, int status) {
+  ASSERT_OK(status);
+  rf_written = 1;
+  uv_close((uv_handle_t*) req->handle, NULL);
+}
+
+static void rf_tick_cb(uv_timer_t* t) {
+  /* The loop keeps turning while the file is read: timers still run. */
+  uv_close((uv_handle_t*) t, NULL);
+}
+
+TEST(conf_stream_on_regular_file) {
+  char path[] = "conf-regular-file";
+  uv_write_t wreq;
+  uv_timer_t tick;
+  uv_pipe_t p;
+  uv_loop_t loop;
+  uv_buf_t buf;
+  int fd;
+  int i;
+
+  for (i = 0; i < RF_SIZE; i++)
+    rf_data[i] = (char) ('a' + (i * 7) % 26);
+  ASSERT_OK(uv_loop_init(&loop));
+
+  /* Writing. */
+  unlink(path);
+  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_OK(uv_pipe_init(&loop, &p, 0));
+  ASSERT_OK(uv_pipe_open(&p, fd));
+  ASSERT_EQ(uv_is_writable((uv_stream_t*) &p), 1);
+  buf = uv_buf_init(rf_data, RF_SIZE);
+  ASSERT_OK(uv_write(&wreq, (uv_stream_t*) &p, &buf, 1, rf_write_cb));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(rf_written, 1);
+
+  /* Reading it back to EOF. */
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_OK(uv_pipe_init(&loop, &p, 0));
+  ASSERT_OK(uv_pipe_open(&p, fd));
+  ASSERT_OK(uv_read_start((uv_stream_t*) &p, rf_alloc_cb, rf_read_cb));
+  ASSERT_OK(uv_timer_init(&loop, &tick));
+  ASSERT_OK(uv_timer_start(&tick, rf_tick_cb, 0, 0));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(rf_eof, 1);
+  ASSERT_EQ(rf_got, (size_t) RF_SIZE);
+  ASSERT_MEM_EQ(rf_back, rf_data, RF_SIZE);
+  ASSERT_OK(unlink(path));
+  close_loop_and_check(&loop);
+  return 0;
+}

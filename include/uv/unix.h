@@ -174,6 +174,7 @@ struct uv__loop_priv {
   struct uv__queue handle_queue;   /* every handle, for uv_walk */
   struct uv__queue pending_queue;
   struct uv__queue watcher_queue;
+  struct uv__queue ready_queue;    /* watchers of always-ready descriptors */
   uv__io_t** watchers;             /* indexed by fd */
   unsigned int nwatchers;
   unsigned int io_gen;

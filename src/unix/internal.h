@@ -28,6 +28,9 @@
  * told once per loop iteration, just before polling.  Stopping is lazy: the
  * kernel registration stays until an event shows nobody wants it, or until
  * uv__io_close(), which every owner must call before closing the fd. */
+/* w->events of a descriptor the backend cannot watch because it is always
+ * ready (a regular file under epoll): see io.c. */
+#define UV__IO_ALWAYS 0x80000000u
 void uv__io_init(uv__io_t* w, uv__io_cb cb, int fd);
 int uv__io_start(uv_loop_t* loop, uv__io_t* w, unsigned int events);
 void uv__io_stop(uv_loop_t* loop, uv__io_t* w, unsigned int events);

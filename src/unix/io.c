@@ -5,6 +5,13 @@
  * changes into one round of backend calls per iteration, waits, and
  * dispatches what the backend reports.  It is shared by every readiness
  * backend (see backend.h).
+ *
+ * Descriptors the backend refuses because they are always ready (epoll
+ * says EPERM for regular files and directories: a program's stdin
+ * redirected from a file, opened with uv_pipe_open) are not an error and
+ * must not hang: such a watcher is marked UV__IO_ALWAYS and kept on the
+ * loop's ready list, and its callback runs once per iteration for what it
+ * waits on, with the poll not blocking while the list is non-empty.
  */
 #include "backend.h"
 
@@ -84,7 +91,7 @@ void uv__io_close(uv_loop_t* loop, uv__io_t* w) {
   if (w->fd >= 0 && (unsigned int) w->fd < loop->priv.nwatchers &&
       loop->priv.watchers[w->fd] == w)
     loop->priv.watchers[w->fd] = NULL;
-  if (w->events != 0 && w->fd >= 0)
+  if (w->events != 0 && w->events != UV__IO_ALWAYS && w->fd >= 0)
     uv__backend_forget(loop, w->fd);
   w->events = 0;
 }
@@ -99,7 +106,8 @@ int uv__io_check_fd(uv_loop_t* loop, int fd) {
 }
 
 int uv__platform_has_pending(const uv_loop_t* loop) {
-  return !uv__queue_empty(&loop->priv.pending_queue);
+  return !uv__queue_empty(&loop->priv.pending_queue) ||
+         !uv__queue_empty(&loop->priv.ready_queue);
 }
 
 void uv__platform_run_pending(uv_loop_t* loop) {
@@ -126,7 +134,13 @@ static void flush_changes(uv_loop_t* loop) {
     q = uv__queue_head(&loop->priv.watcher_queue);
     uv__queue_remove(q);
     w = uv__queue_data(q, uv__io_t, watcher_queue);
-    if (w->pevents == 0 || w->pevents == w->events)
+    if (w->pevents == 0)
+      continue;
+    if (w->events == UV__IO_ALWAYS) {
+      uv__queue_insert_tail(&loop->priv.ready_queue, q);
+      continue;
+    }
+    if (w->pevents == w->events)
       continue;
     if (w->events == 0) {
       /* A fresh registration gets a fresh tag; 0 is never used. */
@@ -136,8 +150,32 @@ static void flush_changes(uv_loop_t* loop) {
     }
     err = uv__backend_watch(loop, w->fd, w->events != 0, w->events,
                             w->pevents, w->gen);
-    if (err == 0)
+    if (err == 0) {
       w->events = w->pevents;
+    } else if (err == UV_EPERM && w->events == 0) {
+      w->events = UV__IO_ALWAYS;
+      uv__queue_insert_tail(&loop->priv.ready_queue, q);
+    }
+  }
+}
+
+/* Runs the always-ready watchers once each.  Each goes back on the list
+ * before its callback, which may stop or close it (taking it off). */
+static void run_always_ready(uv_loop_t* loop) {
+  struct uv__queue todo;
+  struct uv__queue* q;
+  uv__io_t* w;
+  unsigned int e;
+
+  uv__queue_move(&loop->priv.ready_queue, &todo);
+  while (!uv__queue_empty(&todo)) {
+    q = uv__queue_head(&todo);
+    uv__queue_remove(q);
+    uv__queue_insert_tail(&loop->priv.ready_queue, q);
+    w = uv__queue_data(q, uv__io_t, watcher_queue);
+    e = w->pevents & (UV__POLLIN | UV__POLLOUT);
+    if (e != 0)
+      w->cb(loop, w, e);
   }
 }
 
@@ -189,6 +227,10 @@ void uv__platform_poll(uv_loop_t* loop, int timeout) {
   int n;
 
   flush_changes(loop);
+  if (!uv__queue_empty(&loop->priv.ready_queue)) {
+    timeout = 0;
+    run_always_ready(loop);
+  }
 
   /* With idle-time metrics on, first look without blocking, so events
    * that were already waiting are not counted as idle time. */

@@ -114,6 +114,7 @@ int uv__platform_loop_init(uv_loop_t* loop) {
 
   uv__queue_init(&loop->priv.pending_queue);
   uv__queue_init(&loop->priv.watcher_queue);
+  uv__queue_init(&loop->priv.ready_queue);
   uv__queue_init(&loop->priv.signal_handles);
   loop->priv.watchers = NULL;
   loop->priv.nwatchers = 0;
