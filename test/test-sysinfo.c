@@ -449,6 +449,7 @@ TEST(sysinfo_interface_addresses) {
   uv_interface_address_t* addrs;
   char ip[64];
   char mask[64];
+  int macs_checked;
   int loopback;
   int count;
   int i;
@@ -459,6 +460,7 @@ TEST(sysinfo_interface_addresses) {
   ASSERT_OK(uv_interface_addresses(&addrs, &count));
   ASSERT_GT(count, 0);
   loopback = 0;
+  macs_checked = 0;
   for (i = 0; i < count; i++) {
     ASSERT_NOT_NULL(addrs[i].name);
     ASSERT_GT(strlen(addrs[i].name), 0);
@@ -481,8 +483,39 @@ TEST(sysinfo_interface_addresses) {
     }
     if (strcmp(ip, "::1") == 0)
       ASSERT_EQ(addrs[i].is_internal, 1);
+#if defined(__linux__)
+    {
+      /* The hardware address matches what sysfs says, where it has one
+       * of six bytes. */
+      unsigned int m[6];
+      char path[128];
+      char text[64];
+      char mac[6];
+      int fd;
+      ssize_t n;
+      int k;
+
+      snprintf(path, sizeof(path), "/sys/class/net/%s/address",
+               addrs[i].name);
+      fd = open(path, O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        n = read(fd, text, sizeof(text) - 1);
+        close(fd);
+        text[n > 0 ? n : 0] = '\0';
+        if (strlen(text) == 18 &&
+            sscanf(text, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+                   &m[4], &m[5]) == 6) {
+          for (k = 0; k < 6; k++)
+            mac[k] = (char) m[k];
+          ASSERT_MEM_EQ(addrs[i].phys_addr, mac, 6);
+          macs_checked++;
+        }
+      }
+    }
+#endif
   }
   ASSERT_EQ(loopback, 1);
+  printf("hardware addresses checked against sysfs: %d\n", macs_checked);
   uv_free_interface_addresses(addrs, count);
   uv_free_interface_addresses(NULL, 0);
   return 0;
