@@ -159,14 +159,17 @@ static void scan_cpuinfo(char* text, struct cpu_scan* scan, int n) {
 }
 
 /* The current clock of one CPU from cpufreq, in MHz; -1 if unknown. */
-static int cpufreq_mhz(unsigned int num) {
-  char path[96];
+static int cpufreq_mhz(const char* sysfs, unsigned int num) {
+  char path[PATH_MAX];
   char buf[32];
   unsigned long long khz;
   char* end;
+  int n;
 
-  snprintf(path, sizeof(path),
-           "/sys/devices/system/cpu/cpu%u/cpufreq/scaling_cur_freq", num);
+  n = snprintf(path, sizeof(path), "%s/cpu%u/cpufreq/scaling_cur_freq",
+               sysfs, num);
+  if (n < 0 || (size_t) n >= sizeof(path))
+    return -1;
   if (uv__sysfile_read(path, buf, sizeof(buf)) <= 0)
     return -1;
   khz = strtoull(buf, &end, 10);
@@ -175,27 +178,18 @@ static int cpufreq_mhz(unsigned int num) {
   return khz / 1000 > INT_MAX ? INT_MAX : (int) (khz / 1000);
 }
 
-int uv_cpu_info(uv_cpu_info_t** cpu_infos, int* count) {
+int uv__cpu_info_parse(const char* stat, char* cpuinfo, const char* sysfs,
+                       uv_cpu_info_t** cpu_infos, int* count) {
   struct cpu_scan* scan;
   uv_cpu_info_t* out;
-  char* cpuinfo;
-  char* stat;
-  size_t len;
   const char* p;
   int speed;
-  int err;
   int max;
   int n;
   int i;
 
-  if (cpu_infos == NULL || count == NULL)
-    return UV_EINVAL;
   *cpu_infos = NULL;
   *count = 0;
-
-  err = uv__sysfile_read_all("/proc/stat", &stat, &len);
-  if (err)
-    return err;
 
   /* Size the arrays by the number of lines that could be "cpuN" lines. */
   max = 1;
@@ -206,44 +200,59 @@ int uv_cpu_info(uv_cpu_info_t** cpu_infos, int* count) {
   if (out == NULL || scan == NULL) {
     uv__free(out);
     uv__free(scan);
-    uv__free(stat);
     return UV_ENOMEM;
   }
   n = scan_stat(stat, out, scan, max);
-  uv__free(stat);
   if (n == 0) {
-    err = UV_EIO;
-    goto fail;
+    uv__free(out);
+    uv__free(scan);
+    return UV_EIO;
   }
 
-  /* No cpuinfo (some sandboxes) is not an error: models read "unknown". */
-  cpuinfo = NULL;
-  if (uv__sysfile_read_all("/proc/cpuinfo", &cpuinfo, &len) == 0)
+  if (cpuinfo != NULL)
     scan_cpuinfo(cpuinfo, scan, n);
 
   for (i = 0; i < n; i++) {
     out[i].model = uv__strdup(scan[i].model != NULL ? scan[i].model
                                                      : "unknown");
     if (out[i].model == NULL) {
-      uv__free(cpuinfo);
-      err = UV_ENOMEM;
-      goto fail;
+      uv_free_cpu_info(out, n);
+      uv__free(scan);
+      return UV_ENOMEM;
     }
-    speed = cpufreq_mhz(scan[i].num);
+    speed = cpufreq_mhz(sysfs, scan[i].num);
     if (speed < 0)
       speed = scan[i].mhz > 0 && scan[i].mhz < INT_MAX ? (int) scan[i].mhz
                                                        : 0;
     out[i].speed = speed;
   }
-  uv__free(cpuinfo);
   uv__free(scan);
   *cpu_infos = out;
   *count = n;
   return 0;
+}
 
-fail:
-  uv_free_cpu_info(out, n);
-  uv__free(scan);
+int uv_cpu_info(uv_cpu_info_t** cpu_infos, int* count) {
+  char* cpuinfo;
+  char* stat;
+  size_t len;
+  int err;
+
+  if (cpu_infos == NULL || count == NULL)
+    return UV_EINVAL;
+  *cpu_infos = NULL;
+  *count = 0;
+
+  err = uv__sysfile_read_all("/proc/stat", &stat, &len);
+  if (err)
+    return err;
+  /* No cpuinfo (some sandboxes) is not an error: models read "unknown". */
+  if (uv__sysfile_read_all("/proc/cpuinfo", &cpuinfo, &len) != 0)
+    cpuinfo = NULL;
+  err = uv__cpu_info_parse(stat, cpuinfo, "/sys/devices/system/cpu",
+                           cpu_infos, count);
+  uv__free(cpuinfo);
+  uv__free(stat);
   return err;
 }
 

@@ -25,6 +25,15 @@ int uv__sysfile_read_all(const char* path, char** data, size_t* len);
  * "MemTotal:") in text and parses the number.  0 or UV_ENOENT. */
 int uv__sysfile_find_u64(const char* text, const char* key, uint64_t* value);
 
+/* ---- CPUs (linux-cpu.c) ------------------------------------------------- */
+
+/* uv_cpu_info's work on given texts of /proc/stat and /proc/cpuinfo (which
+ * it cuts up in place; NULL if unreadable) and a directory standing for
+ * /sys/devices/system/cpu. */
+struct uv_cpu_info_s;
+int uv__cpu_info_parse(const char* stat, char* cpuinfo, const char* sysfs,
+                       struct uv_cpu_info_s** cpu_infos, int* count);
+
 /* ---- cgroups (linux-cgroup.c) ------------------------------------------- */
 
 #define UV__CGROUP_ROOT "/sys/fs/cgroup"
