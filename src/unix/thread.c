@@ -29,6 +29,7 @@
 #include <sys/resource.h>
 #if defined(__linux__)
 # include <sys/syscall.h>
+# include "linux-sysinfo.h"
 #endif
 #if defined(__APPLE__)
 # include <mach/mach.h>
@@ -687,60 +688,6 @@ int uv_thread_getcpu(void) {
 #endif
 }
 
-#if defined(__linux__)
-/* Whole CPUs allowed by a cgroup v2 "cpu.max" quota of the process's own
- * cgroup, or 0 when there is none (no cgroup v2, "max", unreadable). */
-static unsigned int cgroup_cpu_quota(void) {
-  char buf[4096];
-  char path[4096 + 32];
-  char* line;
-  char* end;
-  unsigned long long quota;
-  unsigned long long period;
-  ssize_t n;
-  int fd;
-
-  fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-  if (fd == -1)
-    return 0;
-  n = read(fd, buf, sizeof(buf) - 1);
-  uv__close(fd);
-  if (n <= 0)
-    return 0;
-  buf[n] = '\0';
-
-  /* The v2 hierarchy is the line "0::<path>". */
-  line = buf;
-  while (strncmp(line, "0::", 3) != 0) {
-    line = strchr(line, '\n');
-    if (line == NULL)
-      return 0;
-    line++;
-  }
-  line += 3;
-  end = strchr(line, '\n');
-  if (end != NULL)
-    *end = '\0';
-  snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cpu.max",
-           strcmp(line, "/") == 0 ? "" : line);
-
-  fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd == -1)
-    return 0;
-  n = read(fd, buf, sizeof(buf) - 1);
-  uv__close(fd);
-  if (n <= 0)
-    return 0;
-  buf[n] = '\0';
-  if (sscanf(buf, "%llu %llu", &quota, &period) != 2 || period == 0)
-    return 0;  /* includes "max 100000" */
-  quota /= period;
-  if (quota == 0)
-    return 1;
-  return quota > UINT_MAX ? UINT_MAX : (unsigned int) quota;
-}
-#endif
-
 unsigned int uv_available_parallelism(void) {
   long n;
 #if defined(__linux__)
@@ -753,7 +700,7 @@ unsigned int uv_available_parallelism(void) {
     n = CPU_COUNT(&set);
   if (n <= 0)
     n = sysconf(_SC_NPROCESSORS_ONLN);
-  quota = cgroup_cpu_quota();
+  quota = uv__cgroup_self_cpu_quota();  /* linux-cgroup.c */
   if (quota != 0 && n > (long) quota)
     n = (long) quota;
 #else
