@@ -80,5 +80,31 @@ for variant in "uvcore uvcore::uvcore" "uvcore uvcore::uvcore_static" \
   report $? "find_package($1) -> $2"
 done
 
+# A project that finds libuv by library file name, as bindings'
+# FindLibuv.cmake modules do, and a bare -luv.
+dir=$tmp/cmake-find-library
+mkdir -p "$dir/src"
+cp "$tmp/app.c" "$dir/src/"
+printf '%s\n' "cmake_minimum_required(VERSION 3.20)" "project(consumer C)" \
+  "find_path(LIBUV_INCLUDE_DIR NAMES uv.h REQUIRED)" \
+  "find_library(LIBUV_LIBRARY NAMES uv libuv REQUIRED)" \
+  "find_package(Threads REQUIRED)" \
+  "add_executable(app app.c)" \
+  "target_include_directories(app PRIVATE \${LIBUV_INCLUDE_DIR})" \
+  "target_link_libraries(app PRIVATE \${LIBUV_LIBRARY} Threads::Threads \${CMAKE_DL_LIBS})" \
+  > "$dir/src/CMakeLists.txt"
+cmake -S "$dir/src" -B "$dir/build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  >>"$tmp/log" 2>&1 && cmake --build "$dir/build" >>"$tmp/log" 2>&1 &&
+  LD_LIBRARY_PATH="$libdir" "$dir/build/app" &&
+  LD_LIBRARY_PATH="$libdir" ldd "$dir/build/app" | grep -q 'libuvcore\.so'
+report $? "find_library(NAMES uv libuv) -> uvcore's library"
+cc "$tmp/app.c" -o "$tmp/app-luv" -I"$prefix/include" -L"$libdir" -luv \
+  -Wl,-rpath,"$libdir" >>"$tmp/log" 2>&1 && "$tmp/app-luv"
+report $? "cc ... -luv"
+cc "$tmp/app.c" -o "$tmp/app-luv-static" -I"$prefix/include" \
+  "$libdir/libuv.a" -lpthread -ldl >>"$tmp/log" 2>&1 &&
+  "$tmp/app-luv-static" && ! ldd "$tmp/app-luv-static" | grep -q uvcore
+report $? "libuv.a (static, no shared libuvcore needed)"
+
 [ $failed -eq 0 ] || cat "$tmp/log"
 exit $failed
