@@ -399,6 +399,10 @@ static void prio_entry(void* arg) {
   ASSERT_OK(uv_thread_getpriority(uv_thread_self(), &prio_seen));
 }
 
+/* libuv's values: the calling thread's nice value (2 steps per level,
+ * read back raw) under SCHED_OTHER; another thread's static priority,
+ * which SCHED_OTHER fixes at 0 (setting it is accepted and changes
+ * nothing). */
 TEST(thread_priority) {
   uv_thread_t self;
   uv_thread_t tid;
@@ -413,46 +417,46 @@ TEST(thread_priority) {
   ASSERT_EQ(uv_thread_getpriority(self, NULL), UV_EINVAL);
 
   ASSERT_OK(uv_thread_getpriority(self, &prio));
-  ASSERT_EQ(prio, UV_THREAD_PRIORITY_NORMAL);
+  ASSERT_EQ(prio, 0);
+
+  /* Right after creation another thread's priority is readable (no
+   * start-up race). */
+  ASSERT_OK(uv_sem_init(&prio_ready, 0));
+  ASSERT_OK(uv_sem_init(&prio_done, 0));
+  ASSERT_OK(uv_thread_create(&tid, prio_entry, NULL));
+  ASSERT_OK(uv_thread_getpriority(tid, &prio));
+  ASSERT_EQ(prio, 0);
+  uv_sem_wait(&prio_ready);
+  for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+    ASSERT_OK(uv_thread_setpriority(tid, levels[i]));
+    ASSERT_OK(uv_thread_getpriority(tid, &prio));
+    ASSERT_EQ(prio, 0);
+  }
+  uv_sem_post(&prio_done);
+  ASSERT_OK(uv_thread_join(&tid));
+  ASSERT_EQ(prio_seen, 0);  /* its nice value did not change */
+  uv_sem_destroy(&prio_ready);
+  uv_sem_destroy(&prio_done);
 
 #ifndef _WIN32
   if (geteuid() != 0)
     RETURN_SKIP("raising priority needs root; see thread_priority_unprivileged");
 #endif
-  /* Every level round-trips on this thread... */
+  /* Every level on this thread, as its raw nice value. */
   for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
     ASSERT_OK(uv_thread_setpriority(self, levels[i]));
     ASSERT_OK(uv_thread_getpriority(self, &prio));
-    ASSERT_EQ(prio, levels[i]);
+#if defined(__linux__)
+    ASSERT_EQ(prio, -2 * levels[i]);
+#endif
   }
 #if defined(__linux__)
-  /* ...as the per-thread nice value, 5 steps per level. */
-  ASSERT_EQ(getpriority(PRIO_PROCESS, 0), -10);
+  ASSERT_EQ(getpriority(PRIO_PROCESS, 0), -4);
 #endif
-
-  /* ...and on another thread, set from here. */
-  ASSERT_OK(uv_sem_init(&prio_ready, 0));
-  ASSERT_OK(uv_sem_init(&prio_done, 0));
-  ASSERT_OK(uv_thread_create(&tid, prio_entry, NULL));
-  uv_sem_wait(&prio_ready);
-  for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
-    ASSERT_OK(uv_thread_setpriority(tid, levels[i]));
-    ASSERT_OK(uv_thread_getpriority(tid, &prio));
-    ASSERT_EQ(prio, levels[i]);
-  }
-  ASSERT_OK(uv_thread_setpriority(tid, UV_THREAD_PRIORITY_BELOW_NORMAL));
-  uv_sem_post(&prio_done);
-  ASSERT_OK(uv_thread_join(&tid));
-  ASSERT_EQ(prio_seen, UV_THREAD_PRIORITY_BELOW_NORMAL);
-  /* Only that thread changed. */
-  ASSERT_OK(uv_thread_getpriority(self, &prio));
-  ASSERT_EQ(prio, UV_THREAD_PRIORITY_HIGHEST);
-  uv_sem_destroy(&prio_ready);
-  uv_sem_destroy(&prio_done);
   return 0;
 }
 
-/* The main thread can be reached from another thread as well. */
+/* The main thread set from another thread: accepted, static priority. */
 static uv_thread_t main_tid;
 static int main_prio_result;
 
@@ -464,7 +468,7 @@ static void set_main_prio(void* arg) {
                                            UV_THREAD_PRIORITY_BELOW_NORMAL);
   if (main_prio_result == 0) {
     main_prio_result = uv_thread_getpriority(main_tid, &prio);
-    if (main_prio_result == 0 && prio != UV_THREAD_PRIORITY_BELOW_NORMAL)
+    if (main_prio_result == 0 && prio != 0)
       main_prio_result = -1000;
   }
 }
@@ -478,7 +482,7 @@ TEST(thread_priority_main_from_other) {
   ASSERT_OK(uv_thread_join(&tid));
   ASSERT_OK(main_prio_result);
   ASSERT_OK(uv_thread_getpriority(main_tid, &prio));
-  ASSERT_EQ(prio, UV_THREAD_PRIORITY_BELOW_NORMAL);
+  ASSERT_EQ(prio, 0);
   return 0;
 }
 
@@ -502,15 +506,13 @@ TEST(thread_priority_unprivileged) {
     /* Lowering works for anyone... */
     if (uv_thread_setpriority(self, UV_THREAD_PRIORITY_BELOW_NORMAL))
       _exit(11);
-    if (uv_thread_getpriority(self, &prio) ||
-        prio != UV_THREAD_PRIORITY_BELOW_NORMAL)
+    if (uv_thread_getpriority(self, &prio) || prio != 2)
       _exit(12);
     /* ...raising needs privilege (or RLIMIT_NICE). */
     r = uv_thread_setpriority(self, UV_THREAD_PRIORITY_HIGHEST);
     if (r != UV_EACCES && r != UV_EPERM)
       _exit(13);
-    if (uv_thread_getpriority(self, &prio) ||
-        prio != UV_THREAD_PRIORITY_BELOW_NORMAL)
+    if (uv_thread_getpriority(self, &prio) || prio != 2)
       _exit(14);
     _exit(0);
   }
@@ -550,11 +552,10 @@ TEST(thread_pthread_exit) {
 #endif
 }
 
-/* A thread uvcore did not start has no kernel id we can know: the
- * priority calls say so instead of pretending. */
+/* A thread uvcore did not start is treated like any other thread. */
 TEST(thread_priority_foreign_thread) {
 #if !defined(__linux__)
-  RETURN_SKIP("Linux nice-value semantics");
+  RETURN_SKIP("Linux semantics");
 #else
   pthread_t t;
   uv_sem_t sem;
@@ -562,8 +563,9 @@ TEST(thread_priority_foreign_thread) {
 
   ASSERT_OK(uv_sem_init(&sem, 0));
   ASSERT_OK(pthread_create(&t, NULL, foreign_entry, &sem));
-  ASSERT_EQ(uv_thread_setpriority(t, UV_THREAD_PRIORITY_LOWEST), UV_ENOTSUP);
-  ASSERT_EQ(uv_thread_getpriority(t, &prio), UV_ENOTSUP);
+  ASSERT_OK(uv_thread_setpriority(t, UV_THREAD_PRIORITY_LOWEST));
+  ASSERT_OK(uv_thread_getpriority(t, &prio));
+  ASSERT_EQ(prio, 0);
   uv_sem_post(&sem);
   ASSERT_OK(pthread_join(t, NULL));
   uv_sem_destroy(&sem);

@@ -5,12 +5,12 @@
  * and continuing would corrupt whatever the lock protects.
  *
  * Linux traps handled here:
- * - Scheduling priority of ordinary (SCHED_OTHER/BATCH/IDLE) threads is the
- *   nice value, and on Linux nice is per thread, addressed by kernel thread
- *   id.  POSIX's pthread_setschedparam only knows the static priority,
- *   which is always 0 for those policies.  To reach another thread's kernel
- *   id we keep a small registry: the main thread, and the threads
- *   uv_thread_create started.
+ * - Scheduling priority of ordinary (SCHED_OTHER) threads is the nice
+ *   value, which Linux keeps per thread and addresses by kernel thread id;
+ *   POSIX's pthread_setschedparam only knows the static priority, always 0
+ *   for that policy.  libuv changes the nice value of the calling thread
+ *   only (2 steps per level, read back raw) and uses the static priority
+ *   for every other thread, so no thread id registry is needed.
  * - Thread names are limited to 15 bytes plus the NUL; longer names make
  *   pthread_setname_np fail with ERANGE, so we truncate first.
  * - PTHREAD_STACK_MIN is a run-time value in recent glibc.
@@ -400,119 +400,20 @@ int uv__thread_atfork_child(void (*child)(void)) {
 
 /* ---- threads ------------------------------------------------------------ */
 
-#if defined(__linux__)
-/* Kernel ids of the threads we started, for priority changes from another
- * thread.  Records live in the start block, for the thread's lifetime. */
-struct thread_rec {
-  struct thread_rec* next;
-  pthread_t self;
-  pid_t tid;
-};
-
-static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
-static struct thread_rec* registry;
-
-/* The process's main thread is not ours, but its kernel id is the pid, so
- * we can name it too: recorded when the library is loaded, if that
- * happens on the main thread. */
-static struct thread_rec main_rec;
-
-static void registry_fork_child(void) {
-  /* Every registered thread belongs to the parent; their kernel ids now
-   * name the parent's threads, which we must never touch.  The thread
-   * that forked is the child's main thread. */
-  static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-
-  registry_mutex = fresh;
-  main_rec.self = pthread_self();
-  main_rec.tid = getpid();
-  main_rec.next = NULL;
-  registry = &main_rec;
-}
-
-__attribute__((constructor)) static void registry_init(void) {
-  if ((pid_t) syscall(SYS_gettid) == getpid()) {
-    main_rec.self = pthread_self();
-    main_rec.tid = getpid();
-    main_rec.next = NULL;
-    pthread_mutex_lock(&registry_mutex);
-    registry = &main_rec;
-    pthread_mutex_unlock(&registry_mutex);
-  }
-  pthread_atfork(NULL, NULL, registry_fork_child);
-}
-
-static void registry_remove(void* arg) {
-  struct thread_rec* rec;
-  struct thread_rec** p;
-
-  rec = arg;
-  pthread_mutex_lock(&registry_mutex);
-  for (p = &registry; *p != NULL; p = &(*p)->next) {
-    if (*p == rec) {
-      *p = rec->next;
-      break;
-    }
-  }
-  pthread_mutex_unlock(&registry_mutex);
-}
-
-/* The kernel id of a thread uv_thread_create started, or -1. */
-static pid_t registry_lookup(pthread_t t) {
-  struct thread_rec* rec;
-  pid_t tid;
-
-  tid = -1;
-  pthread_mutex_lock(&registry_mutex);
-  for (rec = registry; rec != NULL; rec = rec->next) {
-    if (pthread_equal(rec->self, t)) {
-      tid = rec->tid;
-      break;
-    }
-  }
-  pthread_mutex_unlock(&registry_mutex);
-  return tid;
-}
-#endif
-
 /* uv_thread_cb returns void and pthreads expects a function returning
  * void*; calling through a cast function pointer is undefined, so every
  * thread starts here. */
 struct thread_start {
   uv_thread_cb entry;
   void* arg;
-#if defined(__linux__)
-  struct thread_rec rec;
-#endif
 };
 
-/* Runs when the thread ends, also through pthread_exit() or
- * cancellation in the entry function. */
-static void thread_finish(void* p) {
-  struct thread_start* s;
-
-  s = p;
-#if defined(__linux__)
-  registry_remove(&s->rec);
-#endif
-  uv__free(s);
-}
-
 static void* thread_start(void* p) {
-  struct thread_start* s;
+  struct thread_start s;
 
-  s = p;
-#if defined(__linux__)
-  s->rec.self = pthread_self();
-  s->rec.tid = (pid_t) syscall(SYS_gettid);
-  pthread_mutex_lock(&registry_mutex);
-  s->rec.next = registry;
-  registry = &s->rec;
-  pthread_mutex_unlock(&registry_mutex);
-#endif
-  pthread_cleanup_push(thread_finish, s);
-  s->entry(s->arg);
-  pthread_cleanup_pop(1);
+  s = *(struct thread_start*) p;
+  uv__free(p);
+  s.entry(s.arg);
   return NULL;
 }
 
@@ -715,59 +616,27 @@ unsigned int uv_available_parallelism(void) {
 
 /* ---- priority ----------------------------------------------------------- */
 
-/* Real-time policies: the five levels spread evenly over the policy's
- * static priority range, LOWEST at its minimum, HIGHEST at its maximum. */
-static int rt_level_to_prio(int policy, int priority) {
-  int min;
-  int max;
-
-  min = sched_get_priority_min(policy);
-  max = sched_get_priority_max(policy);
-  return min + (priority - UV_THREAD_PRIORITY_LOWEST) * (max - min) / 4;
-}
-
-static int rt_prio_to_level(int policy, int prio) {
-  int min;
-  int max;
-
-  min = sched_get_priority_min(policy);
-  max = sched_get_priority_max(policy);
-  if (max <= min)
-    return UV_THREAD_PRIORITY_NORMAL;
-  /* Nearest level. */
-  return UV_THREAD_PRIORITY_LOWEST +
-         ((prio - min) * 8 + (max - min)) / ((max - min) * 2);
-}
-
+/* The calling thread under SCHED_OTHER: its nice value, 2 steps per level
+ * (HIGHEST is nice -4), as libuv sets it.  Everything else: the five levels
+ * spread over the policy's static priority range (for SCHED_OTHER that
+ * range is 0..0, so the call is accepted and changes nothing, as in
+ * libuv). */
+static int self_nice_applies(uv_thread_t tid, int policy) {
 #if defined(__linux__)
-/* Ordinary policies: each level is 5 nice steps, so HIGHEST is nice -10
- * and LOWEST nice 10.  Reading maps any nice value to the nearest level. */
-#define NICE_PER_LEVEL 5
-
-static int nice_to_level(int nice) {
-  int level;
-
-  if (nice <= 0)
-    level = (-nice + NICE_PER_LEVEL / 2) / NICE_PER_LEVEL;
-  else
-    level = -((nice + NICE_PER_LEVEL / 2) / NICE_PER_LEVEL);
-  if (level > UV_THREAD_PRIORITY_HIGHEST)
-    level = UV_THREAD_PRIORITY_HIGHEST;
-  if (level < UV_THREAD_PRIORITY_LOWEST)
-    level = UV_THREAD_PRIORITY_LOWEST;
-  return level;
-}
-
-static pid_t kernel_tid(uv_thread_t t) {
-  if (pthread_equal(t, pthread_self()))
-    return (pid_t) syscall(SYS_gettid);
-  return registry_lookup(t);
-}
+  return policy == SCHED_OTHER && pthread_equal(tid, pthread_self());
+#else
+  (void) tid;
+  (void) policy;
+  return 0;
 #endif
+}
 
 int uv_thread_setpriority(uv_thread_t tid, int priority) {
   struct sched_param param;
   int policy;
+  int prio;
+  int min;
+  int max;
   int err;
 
   if (priority < UV_THREAD_PRIORITY_LOWEST ||
@@ -777,20 +646,22 @@ int uv_thread_setpriority(uv_thread_t tid, int priority) {
   if (err)
     return -err;
 
+  if (self_nice_applies(tid, policy)) {
 #if defined(__linux__)
-  if (policy != SCHED_FIFO && policy != SCHED_RR) {
-    pid_t ktid;
-
-    ktid = kernel_tid(tid);
-    if (ktid == -1)
-      return UV_ENOTSUP;  /* a thread we did not start: no way to name it */
-    if (setpriority(PRIO_PROCESS, (id_t) ktid, -priority * NICE_PER_LEVEL))
+    if (setpriority(PRIO_PROCESS, (id_t) syscall(SYS_gettid), -priority * 2))
       return uv__err();
+#endif
     return 0;
   }
-#endif
 
-  param.sched_priority = rt_level_to_prio(policy, priority);
+  min = sched_get_priority_min(policy);
+  max = sched_get_priority_max(policy);
+  if (min == -1 || max == -1)
+    return uv__err();
+  prio = min + (priority - UV_THREAD_PRIORITY_LOWEST) * (max - min) / 4;
+  if (param.sched_priority == prio)
+    return 0;
+  param.sched_priority = prio;
   return -pthread_setschedparam(tid, policy, &param);
 }
 
@@ -805,24 +676,20 @@ int uv_thread_getpriority(uv_thread_t tid, int* priority) {
   if (err)
     return -err;
 
+  if (self_nice_applies(tid, policy)) {
 #if defined(__linux__)
-  if (policy != SCHED_FIFO && policy != SCHED_RR) {
-    pid_t ktid;
     int nice;
 
-    ktid = kernel_tid(tid);
-    if (ktid == -1)
-      return UV_ENOTSUP;
     errno = 0;
-    nice = getpriority(PRIO_PROCESS, (id_t) ktid);
+    nice = getpriority(PRIO_PROCESS, (id_t) syscall(SYS_gettid));
     if (nice == -1 && errno != 0)
       return uv__err();
-    *priority = nice_to_level(nice);
+    *priority = nice;
     return 0;
-  }
 #endif
+  }
 
-  *priority = rt_prio_to_level(policy, param.sched_priority);
+  *priority = param.sched_priority;
   return 0;
 }
 
