@@ -565,7 +565,10 @@ static void run_completed(uv_udp_t* h) {
       req->priv.cb(req, status);
   }
 
-  if (uv__queue_empty(&h->priv.write_queue))
+  /* Only when it was on: a no-op stop would still queue an interest
+   * change for the next poll. */
+  if (uv__queue_empty(&h->priv.write_queue) &&
+      (h->priv.io.pevents & UV__POLLOUT))
     uv__io_stop(h->loop, &h->priv.io, UV__POLLOUT);
   if (!uv__is_closing((uv_handle_t*) h))
     update_active(h);
