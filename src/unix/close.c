@@ -4,6 +4,7 @@
 #include "process.h"
 #include "stream.h"
 #include "tty.h"
+#include "udp.h"
 
 int uv__platform_close(uv_handle_t* h) {
   switch (h->type) {
@@ -25,6 +26,9 @@ int uv__platform_close(uv_handle_t* h) {
     case UV_PROCESS:
       uv__process_close((uv_process_t*) h);
       return 1;
+    case UV_UDP:
+      uv__udp_close((uv_udp_t*) h);
+      return 1;
     default:
       return 0;
   }
@@ -36,6 +40,9 @@ void uv__platform_finish_close(uv_handle_t* h) {
     case UV_NAMED_PIPE:
     case UV_TTY:
       uv__stream_destroy((uv_stream_t*) h);
+      break;
+    case UV_UDP:
+      uv__udp_finish_close((uv_udp_t*) h);
       break;
     default:
       break;

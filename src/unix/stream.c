@@ -18,6 +18,7 @@
  * never raise SIGPIPE, so their writes skip the two mask changes.
  */
 #include "stream.h"
+#include "udp.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -992,9 +993,9 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
     return UV_EINVAL;
 
   if (kind == UV_UDP) {
-    /* UDP handles are not implemented yet, so no uv_udp_t client can
-     * exist; when they land, adopt fd here with uv_udp_open(). */
-    return UV_ENOTSUP;
+    /* Like a stream below, a descriptor the client cannot take is closed
+     * (libuv does the same). */
+    err = uv__udp_open_accepted((uv_udp_t*) client, fd);
   } else {
     if (client->spriv.io.fd != -1)
       return UV_EBUSY;
