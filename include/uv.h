@@ -434,10 +434,13 @@ struct uv__random_priv {
   void* data; \
   uv_loop_t* loop; \
   uv_handle_type type; \
+  union { int fd; void* reserved[4]; } u; \
+  unsigned int flags; \
   struct uv__handle_priv hpriv;
 
 #define UV_STREAM_FIELDS \
   size_t write_queue_size; \
+  UV_IO_WATCHER_FIELD \
   struct uv__stream_priv spriv;
 
 #define UV_REQ_FIELDS \
@@ -464,7 +467,7 @@ struct uv_pipe_s {
   UV_HANDLE_FIELDS
   UV_STREAM_FIELDS
   int ipc;
-  struct uv__pipe_priv priv;
+  UV_PIPE_PLATFORM_FIELDS
 };
 
 struct uv_tty_s {
@@ -477,11 +480,13 @@ struct uv_udp_s {
   UV_HANDLE_FIELDS
   size_t send_queue_size;
   size_t send_queue_count;
+  UV_IO_WATCHER_FIELD
   struct uv__udp_priv priv;
 };
 
 struct uv_poll_s {
   UV_HANDLE_FIELDS
+  UV_IO_WATCHER_FIELD
   struct uv__poll_priv priv;
 };
 
@@ -614,6 +619,7 @@ struct uv_fs_s {
   void* ptr;
   const char* path;
   uv_stat_t statbuf;
+  UV_FS_PLATFORM_FIELDS
   struct uv__fs_priv priv;
 };
 
@@ -649,6 +655,11 @@ struct uv_random_s {
  */
 struct uv_loop_s {
   void* data;
+  /* As in libuv: active and referenced handles, requests in flight, and
+   * whether uv_stop() was called.  Read them; do not write them. */
+  unsigned int active_handles;
+  union { void* unused; unsigned int count; } active_reqs;
+  unsigned int stop_flag;
   struct uv__loop_priv priv;
 };
 

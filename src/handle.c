@@ -40,7 +40,7 @@ void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
   if (handle->type <= UV_UNKNOWN_HANDLE || handle->type >= UV_FILE)
     return;
 
-  handle->hpriv.flags |= UV__H_CLOSING;
+  handle->flags |= UV__H_CLOSING;
   handle->hpriv.close_cb = close_cb;
 
   if (!portable_close(handle) && !uv__platform_close(handle))
@@ -50,7 +50,7 @@ void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
 }
 
 static void finish_close(uv_handle_t* h) {
-  h->hpriv.flags |= UV__H_CLOSED;
+  h->flags |= UV__H_CLOSED;
   if (h->type == UV_ASYNC)
     uv__async_finish_close((uv_async_t*) h);
   else
@@ -90,25 +90,25 @@ int uv_is_active(const uv_handle_t* handle) {
 }
 
 void uv_ref(uv_handle_t* handle) {
-  if (handle == NULL || (handle->hpriv.flags & UV__H_REF))
+  if (handle == NULL || (handle->flags & UV__H_REF))
     return;
-  handle->hpriv.flags |= UV__H_REF;
-  if (handle->hpriv.flags & UV__H_ACTIVE)
-    handle->loop->priv.active_handles++;
+  handle->flags |= UV__H_REF;
+  if (handle->flags & UV__H_ACTIVE)
+    handle->loop->active_handles++;
 }
 
 void uv_unref(uv_handle_t* handle) {
-  if (handle == NULL || !(handle->hpriv.flags & UV__H_REF))
+  if (handle == NULL || !(handle->flags & UV__H_REF))
     return;
-  handle->hpriv.flags &= ~UV__H_REF;
-  if (handle->hpriv.flags & UV__H_ACTIVE)
-    handle->loop->priv.active_handles--;
+  handle->flags &= ~UV__H_REF;
+  if (handle->flags & UV__H_ACTIVE)
+    handle->loop->active_handles--;
 }
 
 int uv_has_ref(const uv_handle_t* handle) {
   if (handle == NULL)
     return 0;
-  return (handle->hpriv.flags & UV__H_REF) != 0;
+  return (handle->flags & UV__H_REF) != 0;
 }
 
 /* Walks a moved copy of the handle list, putting each handle back before
@@ -127,7 +127,7 @@ void uv_walk(uv_loop_t* loop, uv_walk_cb walk_cb, void* arg) {
     h = uv__queue_data(q, uv_handle_t, hpriv.handle_queue);
     uv__queue_remove(q);
     uv__queue_insert_tail(&loop->priv.handle_queue, q);
-    if (!(h->hpriv.flags & UV__H_INTERNAL))
+    if (!(h->flags & UV__H_INTERNAL))
       walk_cb(h, arg);
   }
 }
@@ -195,9 +195,9 @@ static void print_handles(uv_loop_t* loop, int only_active, FILE* stream) {
       continue;
     name = uv_handle_type_name(h->type);
     fprintf(stream, "[%c%c%c] %-8s %p\n",
-            "R-"[!(h->hpriv.flags & UV__H_REF)],
-            "A-"[!(h->hpriv.flags & UV__H_ACTIVE)],
-            "I-"[!(h->hpriv.flags & UV__H_INTERNAL)],
+            "R-"[!(h->flags & UV__H_REF)],
+            "A-"[!(h->flags & UV__H_ACTIVE)],
+            "I-"[!(h->flags & UV__H_INTERNAL)],
             name != NULL ? name : "unknown",
             (void*) h);
   }

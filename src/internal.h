@@ -20,7 +20,7 @@
 
 #define UV__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Handle state bits (hpriv.flags).  Bits from 0x100 up belong to the
+/* Handle state bits (flags).  Bits from 0x100 up belong to the
  * individual handle types and are defined next to their code. */
 enum {
   UV__H_CLOSING = 0x01,   /* uv_close() called */
@@ -51,44 +51,44 @@ static inline void uv__handle_init(uv_loop_t* loop, uv_handle_t* h,
                                    uv_handle_type type) {
   h->loop = loop;
   h->type = type;
-  h->hpriv.flags = UV__H_REF;
+  h->flags = UV__H_REF;
   h->hpriv.close_cb = NULL;
   h->hpriv.next_closing = NULL;
   uv__queue_insert_tail(&loop->priv.handle_queue, &h->hpriv.handle_queue);
 }
 
 static inline int uv__is_active(const uv_handle_t* h) {
-  return (h->hpriv.flags & UV__H_ACTIVE) != 0;
+  return (h->flags & UV__H_ACTIVE) != 0;
 }
 
 static inline int uv__is_closing(const uv_handle_t* h) {
-  return (h->hpriv.flags & (UV__H_CLOSING | UV__H_CLOSED)) != 0;
+  return (h->flags & (UV__H_CLOSING | UV__H_CLOSED)) != 0;
 }
 
 /* Marks a handle active; an active referenced handle keeps the loop alive. */
 static inline void uv__handle_start(uv_handle_t* h) {
-  if (h->hpriv.flags & UV__H_ACTIVE)
+  if (h->flags & UV__H_ACTIVE)
     return;
-  h->hpriv.flags |= UV__H_ACTIVE;
-  if (h->hpriv.flags & UV__H_REF)
-    h->loop->priv.active_handles++;
+  h->flags |= UV__H_ACTIVE;
+  if (h->flags & UV__H_REF)
+    h->loop->active_handles++;
 }
 
 static inline void uv__handle_stop(uv_handle_t* h) {
-  if (!(h->hpriv.flags & UV__H_ACTIVE))
+  if (!(h->flags & UV__H_ACTIVE))
     return;
-  h->hpriv.flags &= ~UV__H_ACTIVE;
-  if (h->hpriv.flags & UV__H_REF)
-    h->loop->priv.active_handles--;
+  h->flags &= ~UV__H_ACTIVE;
+  if (h->flags & UV__H_REF)
+    h->loop->active_handles--;
 }
 
 static inline void uv__req_register(uv_loop_t* loop) {
-  loop->priv.active_reqs++;
+  loop->active_reqs.count++;
 }
 
 static inline void uv__req_unregister(uv_loop_t* loop) {
-  assert(loop->priv.active_reqs > 0);
-  loop->priv.active_reqs--;
+  assert(loop->active_reqs.count > 0);
+  loop->active_reqs.count--;
 }
 
 static inline void uv__req_init(uv_loop_t* loop, uv_req_t* req,

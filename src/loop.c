@@ -60,11 +60,11 @@ int uv_loop_close(uv_loop_t* loop) {
 
   if (!uv__loop_usable(loop))
     return UV_EINVAL;
-  if (loop->priv.active_reqs != 0)
+  if (loop->active_reqs.count != 0)
     return UV_EBUSY;
   uv__queue_foreach(q, &loop->priv.handle_queue) {
     h = uv__queue_data(q, uv_handle_t, hpriv.handle_queue);
-    if (!(h->hpriv.flags & UV__H_INTERNAL))
+    if (!(h->flags & UV__H_INTERNAL))
       return UV_EBUSY;
   }
 
@@ -156,8 +156,8 @@ int uv_loop_fork(uv_loop_t* loop) {
 }
 
 int uv__loop_alive(const uv_loop_t* loop) {
-  return loop->priv.active_handles > 0 ||
-         loop->priv.active_reqs > 0 ||
+  return loop->active_handles > 0 ||
+         loop->active_reqs.count > 0 ||
          loop->priv.closing_handles != NULL ||
          uv__platform_has_pending(loop);
 }
@@ -170,7 +170,7 @@ int uv_loop_alive(const uv_loop_t* loop) {
 
 void uv_stop(uv_loop_t* loop) {
   if (loop != NULL)
-    loop->priv.stop_flag = 1;
+    loop->stop_flag = 1;
 }
 
 uint64_t uv_now(const uv_loop_t* loop) {
@@ -186,9 +186,9 @@ void uv_update_time(uv_loop_t* loop) {
 
 /* How long the poll phase may block. */
 static int poll_timeout(const uv_loop_t* loop) {
-  if (loop->priv.stop_flag)
+  if (loop->stop_flag)
     return 0;
-  if (loop->priv.active_handles == 0 && loop->priv.active_reqs == 0)
+  if (loop->active_handles == 0 && loop->active_reqs.count == 0)
     return 0;
   if (!uv__queue_empty(&loop->priv.idle_handles))
     return 0;
@@ -232,12 +232,12 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
 
   /* In default mode timers that are already due run before the first
    * poll, as libuv users expect. */
-  if (mode == UV_RUN_DEFAULT && alive && !loop->priv.stop_flag) {
+  if (mode == UV_RUN_DEFAULT && alive && !loop->stop_flag) {
     uv__update_time(loop);
     uv__run_timers(loop);
   }
 
-  while (alive && !loop->priv.stop_flag) {
+  while (alive && !loop->stop_flag) {
     can_sleep = !uv__platform_has_pending(loop) &&
                 uv__queue_empty(&loop->priv.idle_handles);
 
@@ -266,7 +266,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
       break;
   }
 
-  loop->priv.stop_flag = 0;
+  loop->stop_flag = 0;
   return alive;
 }
 

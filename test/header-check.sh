@@ -120,8 +120,8 @@ int check_portable_members(void) {
   const void* p[96];
   int n = 0;
   uv_loop_t* l = &loop;
-  p[n++] = &l->priv.active_handles;   p[n++] = &l->priv.active_reqs;
-  p[n++] = &l->priv.flags;            p[n++] = &l->priv.stop_flag;
+  p[n++] = &l->active_handles;   p[n++] = &l->active_reqs.count;
+  p[n++] = &l->priv.flags;            p[n++] = &l->stop_flag;
   p[n++] = &l->priv.handle_queue;     p[n++] = &l->priv.idle_handles;
   p[n++] = &l->priv.prepare_handles;  p[n++] = &l->priv.check_handles;
   p[n++] = &l->priv.async_handles;    p[n++] = &l->priv.closing_handles;
@@ -138,7 +138,7 @@ int check_portable_members(void) {
   p[n++] = &lib.handle; p[n++] = &lib.errmsg;
   handle.hpriv.close_cb = (uv_close_cb) 0;
   p[n++] = &handle.hpriv.handle_queue; p[n++] = &handle.hpriv.next_closing;
-  p[n++] = &handle.hpriv.flags;
+  p[n++] = &handle.flags;
   p[n++] = &req.rpriv.queue;
   stream.spriv.alloc_cb = (uv_alloc_cb) 0;
   stream.spriv.read_cb = (uv_read_cb) 0;
@@ -162,7 +162,7 @@ int check_portable_members(void) {
   fs.priv.cb = (uv_fs_cb) 0;
   fs.priv.work.loop = l;
   fs.priv.file = file;
-  p[n++] = &fs.priv.flags; p[n++] = &fs.priv.nbufs; p[n++] = &fs.priv.bufs;
+  p[n++] = &fs.priv.flags;
   p[n++] = &fs.priv.off; p[n++] = &fs.priv.atime; p[n++] = &fs.priv.mtime;
   fs.priv.bufsml[0] = buf;
   getaddrinfo_.priv.cb = (uv_getaddrinfo_cb) 0;

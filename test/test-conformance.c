@@ -319,3 +319,129 @@ TEST(conf_stream_on_regular_file) {
   close_loop_and_check(&loop);
   return 0;
 }
+
+/* 15. Members programs read directly, with libuv's names and meanings. */
+static void members_timer_cb(uv_timer_t* t) {
+  uv_stop(t->loop);
+  ASSERT_EQ(t->loop->stop_flag, 1);
+}
+
+static void members_work_cb(uv_work_t* req) {
+  (void) req;
+}
+
+static void members_after_cb(uv_work_t* req, int status) {
+  ASSERT_OK(status);
+  /* Unregistered before the callback, as in libuv. */
+  ASSERT_EQ(req->loop->active_reqs.count, 0);
+}
+
+static void members_fs_cb(uv_fs_t* req) {
+  ASSERT_EQ(req->result, 8);
+  uv_fs_req_cleanup(req);
+}
+
+TEST(conf_public_members) {
+  struct sockaddr_in addr;
+  uv_os_fd_t fd;
+  uv_os_sock_t sv[2];
+  uv_work_t work;
+  uv_timer_t timer;
+  uv_tcp_t tcp;
+  uv_udp_t udp;
+  uv_poll_t poll;
+  uv_pipe_t pipe;
+  uv_loop_t loop;
+  uv_fs_t req;
+  uv_buf_t bufs[2];
+  char a[4];
+  char b[4];
+  int file;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_EQ(loop.active_handles, 0);
+  ASSERT_EQ(loop.active_reqs.count, 0);
+  ASSERT_EQ(loop.stop_flag, 0);
+
+  /* Handles: flags carries libuv's state bits (closing 0x1, active 0x4,
+   * referenced 0x8); u is there, reserved. */
+  ASSERT_OK(uv_timer_init(&loop, &timer));
+  ASSERT_EQ(sizeof(timer.u), 4 * sizeof(void*));
+  ASSERT_NE(timer.flags & 0x8, 0);
+  ASSERT_EQ(timer.flags & 0x4, 0);
+  ASSERT_OK(uv_timer_start(&timer, members_timer_cb, 0, 0));
+  ASSERT_NE(timer.flags & 0x4, 0);
+  ASSERT_EQ(loop.active_handles, 1);
+  uv_unref((uv_handle_t*) &timer);
+  ASSERT_EQ(timer.flags & 0x8, 0);
+  ASSERT_EQ(loop.active_handles, 0);
+  uv_ref((uv_handle_t*) &timer);
+
+  ASSERT_OK(uv_queue_work(&loop, &work, members_work_cb, members_after_cb));
+  ASSERT_EQ(loop.active_reqs.count, 1);
+  /* uv_stop in the timer callback: stop_flag is 1 there, and uv_run
+   * clears it on the way out. */
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ASSERT_EQ(loop.stop_flag, 0);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(loop.active_reqs.count, 0);
+  uv_close((uv_handle_t*) &timer, NULL);
+  ASSERT_NE(timer.flags & 0x1, 0);
+
+  /* io_watcher.fd of streams, UDP and poll handles is their descriptor. */
+  ASSERT_OK(uv_tcp_init(&loop, &tcp));
+  ASSERT_EQ(tcp.io_watcher.fd, -1);
+  ASSERT_OK(uv_ip4_addr("127.0.0.1", 0, &addr));
+  ASSERT_OK(uv_tcp_bind(&tcp, (const struct sockaddr*) &addr, 0));
+  ASSERT_OK(uv_fileno((uv_handle_t*) &tcp, &fd));
+  ASSERT_EQ(tcp.io_watcher.fd, fd);
+  ASSERT_OK(uv_udp_init(&loop, &udp));
+  ASSERT_OK(uv_udp_bind(&udp, (const struct sockaddr*) &addr, 0));
+  ASSERT_OK(uv_fileno((uv_handle_t*) &udp, &fd));
+  ASSERT_EQ(udp.io_watcher.fd, fd);
+  ASSERT_OK(uv_socketpair(SOCK_STREAM, 0, sv, 0, 0));
+  ASSERT_OK(uv_poll_init(&loop, &poll, sv[0]));
+  ASSERT_EQ(poll.io_watcher.fd, sv[0]);
+
+  /* pipe_fname: the path a pipe is bound to. */
+  unlink(TEST_PIPENAME);
+  ASSERT_OK(uv_pipe_init(&loop, &pipe, 0));
+  ASSERT_NULL(pipe.pipe_fname);
+  ASSERT_OK(uv_pipe_bind(&pipe, TEST_PIPENAME));
+  ASSERT_NOT_NULL(pipe.pipe_fname);
+  ASSERT_STR_EQ(pipe.pipe_fname, TEST_PIPENAME);
+
+  /* uv_fs_t: new_path, and the buffers of a request in flight. */
+  unlink("conf-members-a");
+  unlink("conf-members-b");
+  file = uv_fs_open(NULL, &req, "conf-members-a", O_CREAT | O_RDWR, 0600,
+                    NULL);
+  ASSERT_GE(file, 0);
+  uv_fs_req_cleanup(&req);
+  ASSERT_OK(uv_fs_rename(NULL, &req, "conf-members-a", "conf-members-b",
+                         NULL));
+  ASSERT_STR_EQ(req.path, "conf-members-a");
+  ASSERT_STR_EQ(req.new_path, "conf-members-b");
+  uv_fs_req_cleanup(&req);
+  bufs[0] = uv_buf_init(a, sizeof(a));
+  bufs[1] = uv_buf_init(b, sizeof(b));
+  memcpy(a, "abcd", 4);
+  memcpy(b, "efgh", 4);
+  ASSERT_OK(uv_fs_write(&loop, &req, file, bufs, 2, 0, members_fs_cb));
+  ASSERT_EQ(req.nbufs, 2);
+  ASSERT_PTR_EQ(req.bufs[0].base, a);
+  ASSERT_PTR_EQ(req.bufs[1].base, b);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(close(file));
+  ASSERT_OK(unlink("conf-members-b"));
+
+  uv_close((uv_handle_t*) &tcp, NULL);
+  uv_close((uv_handle_t*) &udp, NULL);
+  uv_close((uv_handle_t*) &poll, NULL);
+  uv_close((uv_handle_t*) &pipe, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(close(sv[0]));
+  ASSERT_OK(close(sv[1]));
+  close_loop_and_check(&loop);
+  return 0;
+}

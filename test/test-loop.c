@@ -602,12 +602,12 @@ TEST(loop_alive_rules) {
   /* An active request keeps the loop alive and busy.  No request type is
    * available to this test yet, so it registers one the way the library
    * does internally. */
-  loop.priv.active_reqs++;
+  loop.active_reqs.count++;
   ASSERT_EQ(uv_loop_alive(&loop), 1);
   uv_close((uv_handle_t*) &timer, NULL);
   ASSERT_EQ(uv_run(&loop, UV_RUN_NOWAIT), 1);
   ASSERT_EQ(uv_loop_close(&loop), UV_EBUSY);
-  loop.priv.active_reqs--;
+  loop.active_reqs.count--;
   ASSERT_EQ(uv_loop_alive(&loop), 0);
 
   ASSERT_OK(uv_loop_close(&loop));

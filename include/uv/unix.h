@@ -152,6 +152,17 @@ typedef struct uv_buf_t {
 #if defined(UV__WANT_PRIVATE) && !defined(UV_UNIX_PRIVATE_H)
 #define UV_UNIX_PRIVATE_H
 
+/* Members libuv declares on Unix that programs read directly, under
+ * libuv's names: the descriptor of streams, UDP and poll handles
+ * (io_watcher.fd), a pipe's bound path, and an fs request's second path
+ * and buffers. */
+#define UV_IO_WATCHER_FIELD uv__io_t io_watcher;
+#define UV_PIPE_PLATFORM_FIELDS const char* pipe_fname;
+#define UV_FS_PLATFORM_FIELDS \
+  const char* new_path; \
+  unsigned int nbufs; \
+  uv_buf_t* bufs;
+
 /* A descriptor the loop watches for readiness (src/unix/io.c). */
 typedef struct uv__io_s uv__io_t;
 typedef void (*uv__io_cb)(uv_loop_t* loop, uv__io_t* w, unsigned int events);
@@ -167,10 +178,7 @@ struct uv__io_s {
 };
 
 struct uv__loop_priv {
-  unsigned int active_handles;     /* active and referenced */
-  unsigned int active_reqs;
   unsigned int flags;
-  unsigned int stop_flag;
   struct uv__queue handle_queue;   /* every handle, for uv_walk */
   struct uv__queue pending_queue;
   struct uv__queue watcher_queue;
@@ -214,7 +222,6 @@ struct uv__handle_priv {
   uv_close_cb close_cb;
   struct uv__queue handle_queue;
   uv_handle_t* next_closing;
-  unsigned int flags;
 };
 
 struct uv__req_priv {
@@ -229,7 +236,6 @@ struct uv__stream_priv {
   uv_connection_cb connection_cb;
   uv_connect_t* connect_req;       /* the connect in progress */
   uv_shutdown_t* shutdown_req;
-  uv__io_t io;
   struct uv__queue write_queue;            /* not yet completely written */
   struct uv__queue write_completed_queue;  /* done or failed, callback due */
   struct uv__queue connect_error_queue;    /* connects failed on the spot */
@@ -246,10 +252,6 @@ struct uv__tcp_priv {
   unsigned int keepalive_cnt;
 };
 
-struct uv__pipe_priv {
-  char* pipe_fname;                /* path we bound: unlinked on close */
-};
-
 struct uv__tty_priv {
   struct termios orig_termios;
   int mode;
@@ -258,14 +260,12 @@ struct uv__tty_priv {
 struct uv__udp_priv {
   uv_alloc_cb alloc_cb;
   uv_udp_recv_cb recv_cb;
-  uv__io_t io;
   struct uv__queue write_queue;
   struct uv__queue write_completed_queue;
 };
 
 struct uv__poll_priv {
   uv_poll_cb cb;
-  uv__io_t io;
 };
 
 struct uv__process_priv {
@@ -326,14 +326,11 @@ struct uv__udp_send_priv {
 struct uv__fs_priv {
   uv_fs_cb cb;
   struct uv__work work;
-  char* new_path;                  /* owned copy */
   uv_file file;                    /* sendfile: out_fd */
   uv_file file2;                   /* sendfile: in_fd */
   int flags;                       /* open/copyfile flags, access mode */
   int mode;
-  unsigned int nbufs;
   int own_bufs;                    /* bufs is a heap copy to free */
-  uv_buf_t* bufs;                  /* bufsml, a heap copy, or the caller's */
   int64_t off;
   size_t len;                      /* sendfile length, readdir capacity */
   uv_uid_t uid;

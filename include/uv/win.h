@@ -182,10 +182,7 @@ struct uv__win_pipe_accept;
 /* Why: completed requests, not ready descriptors, drive this port.  All
  * the loop-wide state that is not about readiness keeps its Unix name. */
 struct uv__loop_priv {
-  unsigned int active_handles;     /* active and referenced */
-  unsigned int active_reqs;
   unsigned int flags;
-  unsigned int stop_flag;
   struct uv__queue handle_queue;   /* every handle, for uv_walk */
   HANDLE iocp;
   /* Requests the port has completed (or we completed by hand), waiting
@@ -219,11 +216,15 @@ struct uv__loop_priv {
 
 /* Why: a handle cannot be released while the kernel still owns one of its
  * OVERLAPPEDs, so close counts them and may finish later (endgame). */
+/* libuv's Unix-only public members have no Windows counterpart. */
+#define UV_IO_WATCHER_FIELD
+#define UV_PIPE_PLATFORM_FIELDS struct uv__pipe_priv priv;
+#define UV_FS_PLATFORM_FIELDS
+
 struct uv__handle_priv {
   uv_close_cb close_cb;
   struct uv__queue handle_queue;
   uv_handle_t* next_closing;
-  unsigned int flags;
   uv_handle_t* endgame_next;
   unsigned int reqs_pending;       /* operations the kernel still holds */
 };

@@ -243,7 +243,7 @@ ssize_t uv__fs_do_copyfile(uv_fs_t* req) {
   if (req->priv.flags & UV_FS_COPYFILE_EXCL)
     oflags |= O_EXCL;
   do
-    dst = open(req->priv.new_path, oflags, mode);
+    dst = open(req->new_path, oflags, mode);
   while (dst == -1 && errno == EINTR);
   if (dst == -1) {
     err = uv__err();
@@ -317,6 +317,6 @@ out:
   }
   uv__close(src);
   if (err && removable)
-    unlink(req->priv.new_path);
+    unlink(req->new_path);
   return err;
 }

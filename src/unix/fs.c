@@ -64,14 +64,14 @@ static int uv__fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type,
   /* Marks the request as not queued, for uv_cancel() on a synchronous or
    * rejected request. */
   req->priv.work.work = NULL;
-  req->priv.new_path = NULL;
+  req->new_path = NULL;
   req->priv.file = -1;
   req->priv.file2 = -1;
   req->priv.flags = 0;
   req->priv.mode = 0;
-  req->priv.nbufs = 0;
+  req->nbufs = 0;
   req->priv.own_bufs = 0;
-  req->priv.bufs = NULL;
+  req->bufs = NULL;
   req->priv.off = 0;
   req->priv.len = 0;
   req->priv.dirents = NULL;
@@ -102,8 +102,8 @@ static int uv__fs_paths(uv_fs_t* req, const char* path, const char* new_path) {
   err = uv__fs_path(req, path);
   if (err)
     return err;
-  req->priv.new_path = uv__strdup(new_path);
-  if (req->priv.new_path == NULL)
+  req->new_path = uv__strdup(new_path);
+  if (req->new_path == NULL)
     return uv__fs_fail(req, UV_ENOMEM);
   return 0;
 }
@@ -116,9 +116,9 @@ static int uv__fs_bufs(uv_fs_t* req, const uv_buf_t bufs[],
 
   if (bufs == NULL || nbufs == 0)
     return uv__fs_fail(req, UV_EINVAL);
-  req->priv.nbufs = nbufs;
+  req->nbufs = nbufs;
   if (req->priv.cb == NULL) {
-    req->priv.bufs = (uv_buf_t*) bufs;
+    req->bufs = (uv_buf_t*) bufs;
     return 0;
   }
   if (nbufs <= UV__ARRAY_SIZE(req->priv.bufsml)) {
@@ -130,7 +130,7 @@ static int uv__fs_bufs(uv_fs_t* req, const uv_buf_t bufs[],
     req->priv.own_bufs = 1;
   }
   memcpy(copy, bufs, nbufs * sizeof(*copy));
-  req->priv.bufs = copy;
+  req->bufs = copy;
   return 0;
 }
 
@@ -191,8 +191,8 @@ static ssize_t uv__fs_read(uv_fs_t* req) {
   int fd;
 
   fd = req->priv.file;
-  bufs = req->priv.bufs;
-  nbufs = req->priv.nbufs > IOV_MAX ? IOV_MAX : req->priv.nbufs;
+  bufs = req->bufs;
+  nbufs = req->nbufs > IOV_MAX ? IOV_MAX : req->nbufs;
   off = req->priv.off;
 
   do {
@@ -524,8 +524,8 @@ static ssize_t uv__fs_run(uv_fs_t* req) {
     case UV_FS_READ:
       return uv__fs_read(req);
     case UV_FS_WRITE:
-      return uv__fs_write_all(req->priv.file, req->priv.bufs,
-                              req->priv.nbufs, req->priv.off);
+      return uv__fs_write_all(req->priv.file, req->bufs,
+                              req->nbufs, req->priv.off);
     case UV_FS_SENDFILE:
       return uv__fs_do_sendfile(req);
     case UV_FS_STAT:
@@ -564,7 +564,7 @@ static ssize_t uv__fs_run(uv_fs_t* req) {
     case UV_FS_MKSTEMP:
       return uv__fs_mkstemp(req);
     case UV_FS_RENAME:
-      return uv__fs_ret(rename(req->path, req->priv.new_path));
+      return uv__fs_ret(rename(req->path, req->new_path));
     case UV_FS_SCANDIR:
       return uv__fs_do_scandir(req);
     case UV_FS_OPENDIR:
@@ -574,9 +574,9 @@ static ssize_t uv__fs_run(uv_fs_t* req) {
     case UV_FS_CLOSEDIR:
       return uv__fs_do_closedir(req);
     case UV_FS_LINK:
-      return uv__fs_ret(link(req->path, req->priv.new_path));
+      return uv__fs_ret(link(req->path, req->new_path));
     case UV_FS_SYMLINK:
-      return uv__fs_ret(symlink(req->path, req->priv.new_path));
+      return uv__fs_ret(symlink(req->path, req->new_path));
     case UV_FS_READLINK:
       return uv__fs_readlink(req);
     case UV_FS_REALPATH:
@@ -939,13 +939,13 @@ void uv_fs_req_cleanup(uv_fs_t* req) {
 
   uv__free((char*) req->path);
   req->path = NULL;
-  uv__free(req->priv.new_path);
-  req->priv.new_path = NULL;
+  uv__free((char*) req->new_path);
+  req->new_path = NULL;
   if (req->priv.own_bufs)
-    uv__free(req->priv.bufs);
+    uv__free(req->bufs);
   req->priv.own_bufs = 0;
-  req->priv.bufs = NULL;
-  req->priv.nbufs = 0;
+  req->bufs = NULL;
+  req->nbufs = 0;
 
   switch (req->fs_type) {
     case UV_FS_SCANDIR:

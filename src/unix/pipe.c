@@ -26,17 +26,17 @@ int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* pipe, int ipc) {
     return UV_EINVAL;
   uv__stream_init(loop, (uv_stream_t*) pipe, UV_NAMED_PIPE);
   pipe->ipc = ipc != 0;
-  pipe->priv.pipe_fname = NULL;
+  pipe->pipe_fname = NULL;
   return 0;
 }
 
 void uv__pipe_close(uv_pipe_t* pipe) {
   /* Unlink first: once our descriptor is closed, another process may bind
    * the same path, and we must not remove its socket. */
-  if (pipe->priv.pipe_fname != NULL) {
-    unlink(pipe->priv.pipe_fname);
-    uv__free(pipe->priv.pipe_fname);
-    pipe->priv.pipe_fname = NULL;
+  if (pipe->pipe_fname != NULL) {
+    unlink(pipe->pipe_fname);
+    uv__free((char*) pipe->pipe_fname);
+    pipe->pipe_fname = NULL;
   }
   uv__stream_close((uv_stream_t*) pipe);
 }
@@ -53,7 +53,7 @@ int uv_pipe_open(uv_pipe_t* pipe, uv_file fd) {
   if ((unsigned int) fd < pipe->loop->priv.nwatchers &&
       pipe->loop->priv.watchers[fd] != NULL)
     return UV_EEXIST;
-  if (pipe->spriv.io.fd != -1 && pipe->spriv.io.fd != fd)
+  if (pipe->io_watcher.fd != -1 && pipe->io_watcher.fd != fd)
     return UV_EBUSY;
 
   do
@@ -140,7 +140,7 @@ int uv_pipe_bind2(uv_pipe_t* pipe, const char* name, size_t namelen,
     if (err)
       return err;
   }
-  if (pipe->spriv.io.fd != -1)
+  if (pipe->io_watcher.fd != -1)
     return UV_EINVAL;  /* already bound, connected or opened */
 
   fname = NULL;
@@ -173,8 +173,8 @@ int uv_pipe_bind2(uv_pipe_t* pipe, const char* name, size_t namelen,
     return err;
   }
   if (name[0] == '\0')
-    pipe->hpriv.flags |= UV__STREAM_ABSTRACT;
-  pipe->priv.pipe_fname = fname;
+    pipe->flags |= UV__STREAM_ABSTRACT;
+  pipe->pipe_fname = fname;
   return 0;
 }
 
@@ -185,7 +185,7 @@ int uv_pipe_bind(uv_pipe_t* pipe, const char* name) {
 }
 
 int uv__pipe_listen(uv_pipe_t* pipe, int backlog, uv_connection_cb cb) {
-  if (pipe->spriv.io.fd == -1)
+  if (pipe->io_watcher.fd == -1)
     return UV_EINVAL;
   /* An ipc pipe carries handles over one connection; it does not accept. */
   if (pipe->ipc)
@@ -213,7 +213,7 @@ int uv_pipe_connect2(uv_connect_t* req, uv_pipe_t* pipe, const char* name,
 
   /* From here on every outcome is reported through the callback. */
   created = 0;
-  fd = pipe->spriv.io.fd;
+  fd = pipe->io_watcher.fd;
   if (fd == -1) {
     fd = uv__socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0) {
@@ -271,7 +271,7 @@ static int pipe_name(const uv_pipe_t* pipe, char* buffer, size_t* size,
 
   if (!is_pipe(pipe) || buffer == NULL || size == NULL)
     return UV_EINVAL;
-  if (uv__is_closing((const uv_handle_t*) pipe) || pipe->spriv.io.fd == -1) {
+  if (uv__is_closing((const uv_handle_t*) pipe) || pipe->io_watcher.fd == -1) {
     *size = 0;
     return UV_EBADF;
   }
@@ -279,9 +279,9 @@ static int pipe_name(const uv_pipe_t* pipe, char* buffer, size_t* size,
   memset(&sa, 0, sizeof(sa));
   salen = sizeof(sa);
   if (peer)
-    r = getpeername(pipe->spriv.io.fd, (struct sockaddr*) &sa, &salen);
+    r = getpeername(pipe->io_watcher.fd, (struct sockaddr*) &sa, &salen);
   else
-    r = getsockname(pipe->spriv.io.fd, (struct sockaddr*) &sa, &salen);
+    r = getsockname(pipe->io_watcher.fd, (struct sockaddr*) &sa, &salen);
   if (r) {
     *size = 0;
     return uv__err();
@@ -348,7 +348,7 @@ int uv_pipe_chmod(uv_pipe_t* pipe, int flags) {
     return UV_EBADF;
   if (!is_pipe(pipe))
     return UV_EINVAL;
-  if (uv__is_closing((uv_handle_t*) pipe) || pipe->spriv.io.fd == -1)
+  if (uv__is_closing((uv_handle_t*) pipe) || pipe->io_watcher.fd == -1)
     return UV_EBADF;
   if (flags != UV_READABLE && flags != UV_WRITABLE &&
       flags != (UV_READABLE | UV_WRITABLE))

@@ -15,11 +15,11 @@ static void poll_io_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   int pevents;
 
   (void) loop;
-  h = uv__container_of(w, uv_poll_t, priv.io);
+  h = uv__container_of(w, uv_poll_t, io_watcher);
 
   if (events & UV__POLLERR) {
     /* The descriptor is unusable; stop so we do not spin on it. */
-    uv__io_close(h->loop, &h->priv.io);
+    uv__io_close(h->loop, &h->io_watcher);
     uv__handle_stop((uv_handle_t*) h);
     h->priv.cb(h, UV_EBADF, 0);
     return;
@@ -60,7 +60,7 @@ int uv_poll_init(uv_loop_t* loop, uv_poll_t* handle, int fd) {
     return err;
 
   uv__handle_init(loop, (uv_handle_t*) handle, UV_POLL);
-  uv__io_init(&handle->priv.io, poll_io_cb, fd);
+  uv__io_init(&handle->io_watcher, poll_io_cb, fd);
   handle->priv.cb = NULL;
   return 0;
 }
@@ -71,7 +71,7 @@ int uv_poll_init_socket(uv_loop_t* loop, uv_poll_t* handle,
 }
 
 static void poll_stop(uv_poll_t* h) {
-  uv__io_close(h->loop, &h->priv.io);
+  uv__io_close(h->loop, &h->io_watcher);
   uv__handle_stop((uv_handle_t*) h);
 }
 
@@ -102,10 +102,10 @@ int uv_poll_start(uv_poll_t* handle, int pevents, uv_poll_cb cb) {
 
   /* Another started watcher of this descriptor in this loop (a second poll
    * handle on it, as libuv reports): it would lose its events to us. */
-  fd = handle->priv.io.fd;
+  fd = handle->io_watcher.fd;
   if (fd >= 0 && (unsigned int) fd < handle->loop->priv.nwatchers &&
       handle->loop->priv.watchers[fd] != NULL &&
-      handle->loop->priv.watchers[fd] != &handle->priv.io)
+      handle->loop->priv.watchers[fd] != &handle->io_watcher)
     return UV_EEXIST;
 
   events = 0;
@@ -119,8 +119,8 @@ int uv_poll_start(uv_poll_t* handle, int pevents, uv_poll_cb cb) {
     events |= UV__POLLRDHUP;
 
   /* Replace the interest set rather than add to it. */
-  uv__io_stop(handle->loop, &handle->priv.io, ~events);
-  err = uv__io_start(handle->loop, &handle->priv.io, events);
+  uv__io_stop(handle->loop, &handle->io_watcher, ~events);
+  err = uv__io_start(handle->loop, &handle->io_watcher, events);
   if (err)
     return err;
   handle->priv.cb = cb;

@@ -30,7 +30,7 @@
 
 extern char** environ;
 
-/* Process state bits in hpriv.flags. */
+/* Process state bits in flags. */
 #define UV__PROCESS_EXITED 0x0100
 
 /* A child whose handle was closed before it exited. */
@@ -77,7 +77,7 @@ static void report_exit(uv_process_t* p, int reaped, int status) {
   watcher_close(p->loop, &p->priv.io);
   uv__queue_remove(&p->priv.queue);
   uv__queue_init(&p->priv.queue);
-  p->hpriv.flags |= UV__PROCESS_EXITED;
+  p->flags |= UV__PROCESS_EXITED;
   uv__handle_stop((uv_handle_t*) p);
 
   exit_status = 0;
@@ -188,7 +188,7 @@ static int sigchld_watch(uv_loop_t* loop) {
     uv__free(h);
     return err;
   }
-  h->hpriv.flags |= UV__H_INTERNAL;
+  h->flags |= UV__H_INTERNAL;
   uv_unref((uv_handle_t*) h);
   err = uv_signal_start(h, sigchld_cb, SIGCHLD);
   if (err) {
@@ -243,7 +243,7 @@ void uv__process_close(uv_process_t* p) {
   uv__queue_init(&p->priv.queue);
   uv__handle_stop((uv_handle_t*) p);
 
-  if ((p->hpriv.flags & UV__PROCESS_EXITED) || p->pid <= 0 ||
+  if ((p->flags & UV__PROCESS_EXITED) || p->pid <= 0 ||
       try_reap(p->pid, &status) != 0) {
     watcher_close(loop, &p->priv.io);
     return;
@@ -493,7 +493,7 @@ int uv_process_kill(uv_process_t* process, int signum) {
 
   if (process == NULL || signum < 0 || signum >= NSIG)
     return UV_EINVAL;
-  if ((process->hpriv.flags & UV__PROCESS_EXITED) || process->pid <= 0)
+  if ((process->flags & UV__PROCESS_EXITED) || process->pid <= 0)
     return UV_ESRCH;
   if (process->priv.io.fd != -1) {
     /* Through the descriptor: immune to the pid being reused. */

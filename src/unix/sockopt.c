@@ -16,10 +16,10 @@ int uv_fileno(const uv_handle_t* handle, uv_os_fd_t* fd) {
       out = uv__stream_fd((const uv_stream_t*) handle);
       break;
     case UV_UDP:
-      out = ((const uv_udp_t*) handle)->priv.io.fd;
+      out = ((const uv_udp_t*) handle)->io_watcher.fd;
       break;
     case UV_POLL:
-      out = ((const uv_poll_t*) handle)->priv.io.fd;
+      out = ((const uv_poll_t*) handle)->io_watcher.fd;
       break;
     default:
       return UV_EINVAL;

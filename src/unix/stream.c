@@ -96,7 +96,7 @@ void uv__stream_init(uv_loop_t* loop, uv_stream_t* s, uv_handle_type type) {
   s->spriv.connection_cb = NULL;
   s->spriv.connect_req = NULL;
   s->spriv.shutdown_req = NULL;
-  uv__io_init(&s->spriv.io, stream_io, -1);
+  uv__io_init(&s->io_watcher, stream_io, -1);
   uv__queue_init(&s->spriv.write_queue);
   uv__queue_init(&s->spriv.write_completed_queue);
   uv__queue_init(&s->spriv.connect_error_queue);
@@ -111,7 +111,7 @@ int uv__stream_open(uv_stream_t* s, int fd, unsigned int flags) {
 
   if (fd < 0)
     return UV_EBADF;
-  if (s->spriv.io.fd != -1 && s->spriv.io.fd != fd)
+  if (s->io_watcher.fd != -1 && s->io_watcher.fd != fd)
     return UV_EBUSY;
 
   if (s->type == UV_TCP) {
@@ -129,8 +129,8 @@ int uv__stream_open(uv_stream_t* s, int fd, unsigned int flags) {
     flags |= UV__STREAM_MAY_SIGPIPE;
   }
 
-  s->hpriv.flags |= flags;
-  s->spriv.io.fd = fd;
+  s->flags |= flags;
+  s->io_watcher.fd = fd;
   return 0;
 }
 
@@ -154,19 +154,19 @@ static void drop_received_fds(uv_stream_t* s) {
 void uv__stream_close(uv_stream_t* s) {
   int fd;
 
-  uv__io_close(s->loop, &s->spriv.io);
-  s->hpriv.flags &= ~(UV__STREAM_READING | UV__STREAM_READABLE |
+  uv__io_close(s->loop, &s->io_watcher);
+  s->flags &= ~(UV__STREAM_READING | UV__STREAM_READABLE |
                       UV__STREAM_WRITABLE | UV__STREAM_LISTENING |
                       UV__STREAM_ACCEPT_PAUSED);
   s->spriv.read_cb = NULL;
   s->spriv.alloc_cb = NULL;
   uv__handle_stop((uv_handle_t*) s);
 
-  fd = s->spriv.io.fd;
+  fd = s->io_watcher.fd;
   if (fd != -1) {
     if (fd > STDERR_FILENO)
       uv__close(fd);
-    s->spriv.io.fd = -1;
+    s->io_watcher.fd = -1;
   }
   drop_received_fds(s);
 }
@@ -205,7 +205,7 @@ static void write_req_done(uv_stream_t* s, uv_write_t* req, int error) {
   if (error == 0)
     write_req_release(req);
   uv__queue_insert_tail(&s->spriv.write_completed_queue, &req->priv.queue);
-  uv__io_feed(s->loop, &s->spriv.io);
+  uv__io_feed(s->loop, &s->io_watcher);
 }
 
 static void write_callbacks(uv_stream_t* s) {
@@ -266,7 +266,7 @@ void uv__stream_destroy(uv_stream_t* s) {
   sreq = s->spriv.shutdown_req;
   if (sreq != NULL) {
     s->spriv.shutdown_req = NULL;
-    s->hpriv.flags &= ~UV__STREAM_SHUTTING;
+    s->flags &= ~UV__STREAM_SHUTTING;
     uv__req_unregister(s->loop);
     if (sreq->priv.cb != NULL)
       sreq->priv.cb(sreq, UV_ECANCELED);
@@ -279,7 +279,7 @@ void uv__stream_connect_start(uv_stream_t* s, uv_connect_t* req, int err,
                               uv_connect_cb cb) {
   int r;
 
-  if (s->hpriv.flags & UV__H_CLOSED)
+  if (s->flags & UV__H_CLOSED)
     return;  /* too late for any callback: the handle is gone */
 
   uv__req_init(s->loop, (uv_req_t*) req, UV_CONNECT);
@@ -289,7 +289,7 @@ void uv__stream_connect_start(uv_stream_t* s, uv_connect_t* req, int err,
   uv__queue_init(&req->priv.queue);
 
   if (s->spriv.connect_req != NULL || uv__is_closing((uv_handle_t*) s) ||
-      (s->hpriv.flags & UV__STREAM_LISTENING)) {
+      (s->flags & UV__STREAM_LISTENING)) {
     /* A connect that failed before it began (only uv_pipe_connect(), which
      * has no return value, gets here with one in progress or on a
      * listener): the error travels through the callback.  A closing
@@ -298,20 +298,20 @@ void uv__stream_connect_start(uv_stream_t* s, uv_connect_t* req, int err,
       req->priv.error = UV_EALREADY;
     uv__queue_insert_tail(&s->spriv.connect_error_queue, &req->priv.queue);
     if (!uv__is_closing((uv_handle_t*) s))
-      uv__io_feed(s->loop, &s->spriv.io);
+      uv__io_feed(s->loop, &s->io_watcher);
     return;
   }
 
   s->spriv.connect_req = req;
   if (err == 0 || err == UV__EINPROGRESS) {
     s->spriv.delayed_error = 0;
-    r = uv__io_start(s->loop, &s->spriv.io, UV__POLLOUT);
+    r = uv__io_start(s->loop, &s->io_watcher, UV__POLLOUT);
     if (r == 0)
       return;
     err = r;
   }
   s->spriv.delayed_error = err;
-  uv__io_feed(s->loop, &s->spriv.io);
+  uv__io_feed(s->loop, &s->io_watcher);
 }
 
 /* A watcher fed to the pending phase reports POLLOUT too, so writability
@@ -339,19 +339,19 @@ static void finish_connect(uv_stream_t* s) {
   } else {
     soerr = 0;
     len = sizeof(soerr);
-    if (getsockopt(s->spriv.io.fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
+    if (getsockopt(s->io_watcher.fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
       soerr = errno;
     err = -soerr;
-    if (err == UV__EINPROGRESS || (err == 0 && still_connecting(s->spriv.io.fd)))
+    if (err == UV__EINPROGRESS || (err == 0 && still_connecting(s->io_watcher.fd)))
       return;
   }
 
   s->spriv.connect_req = NULL;
   uv__req_unregister(s->loop);
   if (err != 0 || uv__queue_empty(&s->spriv.write_queue))
-    uv__io_stop(s->loop, &s->spriv.io, UV__POLLOUT);
+    uv__io_stop(s->loop, &s->io_watcher, UV__POLLOUT);
   if (err == 0)
-    s->hpriv.flags |= UV__STREAM_CONNECTED;
+    s->flags |= UV__STREAM_CONNECTED;
 
   if (req->priv.cb != NULL)
     req->priv.cb(req, err);
@@ -363,7 +363,7 @@ static void finish_connect(uv_stream_t* s) {
     write_callbacks(s);
   } else if (s->spriv.shutdown_req != NULL &&
              uv__queue_empty(&s->spriv.write_queue)) {
-    uv__io_feed(s->loop, &s->spriv.io);
+    uv__io_feed(s->loop, &s->io_watcher);
   }
 }
 
@@ -408,11 +408,11 @@ static ssize_t stream_send(uv_stream_t* s, const uv_buf_t* bufs,
   ssize_t n;
   int fd;
 
-  fd = s->spriv.io.fd;
+  fd = s->io_watcher.fd;
   if (nbufs > IOV_MAX)
     nbufs = IOV_MAX;
 
-  if ((s->hpriv.flags & UV__STREAM_SOCKET) || send_fd >= 0) {
+  if ((s->flags & UV__STREAM_SOCKET) || send_fd >= 0) {
     memset(&msg, 0, sizeof(msg));
     msg.msg_iov = (struct iovec*) bufs;
     msg.msg_iovlen = nbufs;
@@ -428,7 +428,7 @@ static ssize_t stream_send(uv_stream_t* s, const uv_buf_t* bufs,
     do
       n = sendmsg(fd, &msg, MSG_NOSIGNAL);
     while (n == -1 && errno == EINTR);
-  } else if (s->hpriv.flags & UV__STREAM_MAY_SIGPIPE) {
+  } else if (s->flags & UV__STREAM_MAY_SIGPIPE) {
     n = write_nosigpipe(fd, bufs, nbufs);
   } else {
     do
@@ -503,7 +503,7 @@ static void stream_write(uv_stream_t* s) {
   while (!uv__queue_empty(&s->spriv.write_queue)) {
     if (budget-- == 0) {
       /* Come back next iteration; level triggering reports it again. */
-      uv__io_start(s->loop, &s->spriv.io, UV__POLLOUT);
+      uv__io_start(s->loop, &s->io_watcher, UV__POLLOUT);
       return;
     }
     q = uv__queue_head(&s->spriv.write_queue);
@@ -532,13 +532,13 @@ static void stream_write(uv_stream_t* s) {
       continue;
     }
 
-    if (s->hpriv.flags & UV__STREAM_BLOCKING_WRITES) {
+    if (s->flags & UV__STREAM_BLOCKING_WRITES) {
       /* Blocking mode promises the data is out when uv_write returns. */
       if (n == UV_EAGAIN)
-        wait_writable(s->spriv.io.fd);
+        wait_writable(s->io_watcher.fd);
       continue;
     }
-    uv__io_start(s->loop, &s->spriv.io, UV__POLLOUT);
+    uv__io_start(s->loop, &s->io_watcher, UV__POLLOUT);
     return;
   }
 }
@@ -549,18 +549,18 @@ static void drain(uv_stream_t* s) {
   uv_shutdown_t* req;
   int err;
 
-  uv__io_stop(s->loop, &s->spriv.io, UV__POLLOUT);
+  uv__io_stop(s->loop, &s->io_watcher, UV__POLLOUT);
   req = s->spriv.shutdown_req;
   if (req == NULL || s->spriv.connect_req != NULL)
     return;
 
   s->spriv.shutdown_req = NULL;
-  s->hpriv.flags &= ~UV__STREAM_SHUTTING;
+  s->flags &= ~UV__STREAM_SHUTTING;
   err = 0;
-  if (shutdown(s->spriv.io.fd, SHUT_WR))
+  if (shutdown(s->io_watcher.fd, SHUT_WR))
     err = uv__err();
   else
-    s->hpriv.flags |= UV__STREAM_SHUT;
+    s->flags |= UV__STREAM_SHUT;
   uv__req_unregister(s->loop);
   if (req->priv.cb != NULL)
     req->priv.cb(req, err);
@@ -619,8 +619,8 @@ static int take_received_fds(uv_stream_t* s, struct msghdr* msg) {
 }
 
 static void stop_reading(uv_stream_t* s) {
-  s->hpriv.flags &= ~UV__STREAM_READING;
-  uv__io_stop(s->loop, &s->spriv.io, UV__POLLIN);
+  s->flags &= ~UV__STREAM_READING;
+  uv__io_stop(s->loop, &s->io_watcher, UV__POLLIN);
   uv__handle_stop((uv_handle_t*) s);
 }
 
@@ -637,13 +637,13 @@ static void stream_read(uv_stream_t* s) {
 
   ipc = is_ipc(s);
   /* A blocking descriptor would stall the loop on a second read. */
-  budget = (s->hpriv.flags & UV__STREAM_BLOCKING_WRITES) ? 1 : UV__READ_BURST;
+  budget = (s->flags & UV__STREAM_BLOCKING_WRITES) ? 1 : UV__READ_BURST;
 
-  while (budget-- > 0 && (s->hpriv.flags & UV__STREAM_READING)) {
+  while (budget-- > 0 && (s->flags & UV__STREAM_READING)) {
     read_cb = s->spriv.read_cb;
     buf = uv_buf_init(NULL, 0);
     s->spriv.alloc_cb((uv_handle_t*) s, UV__READ_SUGGESTED, &buf);
-    if (!(s->hpriv.flags & UV__STREAM_READING)) {
+    if (!(s->flags & UV__STREAM_READING)) {
       /* alloc_cb stopped reading or closed: hand the buffer back unused. */
       read_cb(s, 0, &buf);
       return;
@@ -657,7 +657,7 @@ static void stream_read(uv_stream_t* s) {
 
     if (!ipc) {
       do
-        n = read(s->spriv.io.fd, buf.base, len);
+        n = read(s->io_watcher.fd, buf.base, len);
       while (n == -1 && errno == EINTR);
       if (n == -1)
         n = uv__err();
@@ -668,7 +668,7 @@ static void stream_read(uv_stream_t* s) {
       msg.msg_control = cmsg.buf;
       msg.msg_controllen = sizeof(cmsg.buf);
       do
-        n = uv__recvmsg(s->spriv.io.fd, &msg, 0);
+        n = uv__recvmsg(s->io_watcher.fd, &msg, 0);
       while (n == UV_EINTR);
     }
 
@@ -678,13 +678,13 @@ static void stream_read(uv_stream_t* s) {
     }
     if (n < 0) {
       /* The descriptor is broken both ways; the user should close it. */
-      s->hpriv.flags &= ~(UV__STREAM_READABLE | UV__STREAM_WRITABLE);
+      s->flags &= ~(UV__STREAM_READABLE | UV__STREAM_WRITABLE);
       stop_reading(s);
       read_cb(s, n, &buf);
       return;
     }
     if (n == 0) {
-      s->hpriv.flags |= UV__STREAM_EOF;
+      s->flags |= UV__STREAM_EOF;
       stop_reading(s);
       read_cb(s, UV_EOF, &buf);
       return;
@@ -708,7 +708,7 @@ static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   uv_stream_t* s;
 
   (void) loop;
-  s = uv__container_of(w, uv_stream_t, spriv.io);
+  s = uv__container_of(w, uv_stream_t, io_watcher);
 
   if (!uv__queue_empty(&s->spriv.connect_error_queue)) {
     run_connect_errors(s, 0);
@@ -720,11 +720,11 @@ static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
     finish_connect(s);
     return;
   }
-  if (s->spriv.io.fd == -1)
+  if (s->io_watcher.fd == -1)
     return;
 
   if ((events & (UV__POLLIN | UV__POLLERR | UV__POLLHUP)) &&
-      (s->hpriv.flags & UV__STREAM_READING))
+      (s->flags & UV__STREAM_READING))
     stream_read(s);
   if (uv__is_closing((uv_handle_t*) s))
     return;
@@ -813,7 +813,7 @@ static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   int fd;
 
   (void) events;
-  s = uv__container_of(w, uv_stream_t, spriv.io);
+  s = uv__container_of(w, uv_stream_t, io_watcher);
   if (!uv__queue_empty(&s->spriv.connect_error_queue)) {
     run_connect_errors(s, 0);
     if (uv__is_closing((uv_handle_t*) s))
@@ -823,14 +823,14 @@ static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
     /* One connection waits for uv_accept already, or nobody listens (a
      * listener set up only to be passed to another process): leave the
      * connections in the kernel's backlog. */
-    uv__io_stop(loop, &s->spriv.io, UV__POLLIN);
-    s->hpriv.flags |= UV__STREAM_ACCEPT_PAUSED;
+    uv__io_stop(loop, &s->io_watcher, UV__POLLIN);
+    s->flags |= UV__STREAM_ACCEPT_PAUSED;
     return;
   }
 
-  fd = uv__accept(s->spriv.io.fd);
+  fd = uv__accept(s->io_watcher.fd);
   if (fd == UV_EMFILE || fd == UV_ENFILE)
-    fd = shed_load(loop, s->spriv.io.fd);
+    fd = shed_load(loop, s->io_watcher.fd);
   if (fd < 0) {
     if (!accept_error_transient(fd))
       s->spriv.connection_cb(s, fd);
@@ -841,8 +841,8 @@ static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   s->spriv.connection_cb(s, 0);
   if (s->spriv.accepted_fd != -1 && !uv__is_closing((uv_handle_t*) s)) {
     /* Not taken: stop accepting until uv_accept() takes it. */
-    uv__io_stop(loop, &s->spriv.io, UV__POLLIN);
-    s->hpriv.flags |= UV__STREAM_ACCEPT_PAUSED;
+    uv__io_stop(loop, &s->io_watcher, UV__POLLIN);
+    s->flags |= UV__STREAM_ACCEPT_PAUSED;
   }
 }
 
@@ -850,18 +850,18 @@ int uv__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
   uv_loop_t* loop;
   int err;
 
-  if (listen(s->spriv.io.fd, backlog))
+  if (listen(s->io_watcher.fd, backlog))
     return uv__err();
 
   loop = s->loop;
   s->spriv.connection_cb = cb;
-  s->spriv.io.cb = server_io;
-  if (!(s->hpriv.flags & UV__STREAM_ACCEPT_PAUSED)) {
-    err = uv__io_start(loop, &s->spriv.io, UV__POLLIN);
+  s->io_watcher.cb = server_io;
+  if (!(s->flags & UV__STREAM_ACCEPT_PAUSED)) {
+    err = uv__io_start(loop, &s->io_watcher, UV__POLLIN);
     if (err)
       return err;
   }
-  s->hpriv.flags |= UV__STREAM_LISTENING;
+  s->flags |= UV__STREAM_LISTENING;
   uv__handle_start((uv_handle_t*) s);
 
   if (loop->priv.emfile_fd == -1)
@@ -977,7 +977,7 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
 
   /* A refusal below leaves the descriptor pending, so the caller can
    * retry with the right handle. */
-  if (server->hpriv.flags & UV__STREAM_LISTENING) {
+  if (server->flags & UV__STREAM_LISTENING) {
     kind = server->type;
   } else {
     kind = uv__stream_guess_socket(fd);
@@ -997,7 +997,7 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
      * (libuv does the same). */
     err = uv__udp_open_accepted((uv_udp_t*) client, fd);
   } else {
-    if (client->spriv.io.fd != -1)
+    if (client->io_watcher.fd != -1)
       return UV_EBUSY;
     /* A connection from our own listener is a non-blocking read-write
      * socket, known without asking the kernel; only a received descriptor
@@ -1005,7 +1005,7 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
     flags = UV__STREAM_READABLE | UV__STREAM_WRITABLE | UV__STREAM_CONNECTED |
             UV__STREAM_SOCKET;
     err = 0;
-    if (!(server->hpriv.flags & UV__STREAM_LISTENING)) {
+    if (!(server->flags & UV__STREAM_LISTENING)) {
       if (kind == UV_NAMED_PIPE)
         flags = access_flags(fd) | UV__STREAM_CONNECTED;
       err = uv__nonblock(fd, 1);  /* a received descriptor may block */
@@ -1017,10 +1017,10 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
     uv__close(fd);
 
   next_pending(server);
-  if ((server->hpriv.flags & UV__STREAM_ACCEPT_PAUSED) &&
+  if ((server->flags & UV__STREAM_ACCEPT_PAUSED) &&
       server->spriv.accepted_fd == -1) {
-    server->hpriv.flags &= ~UV__STREAM_ACCEPT_PAUSED;
-    uv__io_start(server->loop, &server->spriv.io, UV__POLLIN);
+    server->flags &= ~UV__STREAM_ACCEPT_PAUSED;
+    uv__io_start(server->loop, &server->io_watcher, UV__POLLIN);
   }
   return err;
 }
@@ -1035,17 +1035,17 @@ int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb,
     return UV_EINVAL;
   if (!is_stream(stream) || uv__is_closing((uv_handle_t*) stream))
     return UV_EINVAL;
-  if (stream->hpriv.flags & UV__STREAM_READING)
+  if (stream->flags & UV__STREAM_READING)
     return UV_EALREADY;
-  if (!(stream->hpriv.flags & UV__STREAM_READABLE) ||
-      stream->spriv.io.fd == -1)
+  if (!(stream->flags & UV__STREAM_READABLE) ||
+      stream->io_watcher.fd == -1)
     return UV_ENOTCONN;
 
-  err = uv__io_start(stream->loop, &stream->spriv.io, UV__POLLIN);
+  err = uv__io_start(stream->loop, &stream->io_watcher, UV__POLLIN);
   if (err)
     return err;
-  stream->hpriv.flags |= UV__STREAM_READING;
-  stream->hpriv.flags &= ~UV__STREAM_EOF;
+  stream->flags |= UV__STREAM_READING;
+  stream->flags &= ~UV__STREAM_EOF;
   stream->spriv.alloc_cb = alloc_cb;
   stream->spriv.read_cb = read_cb;
   uv__handle_start((uv_handle_t*) stream);
@@ -1055,7 +1055,7 @@ int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb,
 int uv_read_stop(uv_stream_t* stream) {
   if (stream == NULL || !is_stream(stream))
     return UV_EINVAL;
-  if (!(stream->hpriv.flags & UV__STREAM_READING))
+  if (!(stream->flags & UV__STREAM_READING))
     return 0;
   stop_reading(stream);
   stream->spriv.read_cb = NULL;
@@ -1068,9 +1068,9 @@ static int check_write(uv_stream_t* s, const uv_buf_t bufs[],
   int fd;
   int err;
 
-  if (s->spriv.io.fd == -1)
+  if (s->io_watcher.fd == -1)
     return UV_EBADF;
-  if (!(s->hpriv.flags & UV__STREAM_WRITABLE))
+  if (!(s->flags & UV__STREAM_WRITABLE))
     return UV_EPIPE;
   if (send_handle != NULL) {
     if (!is_ipc(s))
@@ -1129,10 +1129,10 @@ int uv_write2(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[],
 
   if (stream->spriv.connect_req != NULL)
     return 0;  /* written once connected */
-  if (was_idle || (stream->hpriv.flags & UV__STREAM_BLOCKING_WRITES))
+  if (was_idle || (stream->flags & UV__STREAM_BLOCKING_WRITES))
     stream_write(stream);
   else
-    uv__io_start(stream->loop, &stream->spriv.io, UV__POLLOUT);
+    uv__io_start(stream->loop, &stream->io_watcher, UV__POLLOUT);
   return 0;
 }
 
@@ -1175,33 +1175,33 @@ int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[],
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* stream, uv_shutdown_cb cb) {
   if (req == NULL || stream == NULL || !is_stream(stream))
     return UV_EINVAL;
-  if (!(stream->hpriv.flags & UV__STREAM_WRITABLE) ||
-      (stream->hpriv.flags & (UV__STREAM_SHUT | UV__STREAM_SHUTTING)) ||
-      uv__is_closing((uv_handle_t*) stream) || stream->spriv.io.fd == -1)
+  if (!(stream->flags & UV__STREAM_WRITABLE) ||
+      (stream->flags & (UV__STREAM_SHUT | UV__STREAM_SHUTTING)) ||
+      uv__is_closing((uv_handle_t*) stream) || stream->io_watcher.fd == -1)
     return UV_ENOTCONN;
 
   uv__req_init(stream->loop, (uv_req_t*) req, UV_SHUTDOWN);
   req->handle = stream;
   req->priv.cb = cb;
   stream->spriv.shutdown_req = req;
-  stream->hpriv.flags |= UV__STREAM_SHUTTING;
-  stream->hpriv.flags &= ~UV__STREAM_WRITABLE;
+  stream->flags |= UV__STREAM_SHUTTING;
+  stream->flags &= ~UV__STREAM_WRITABLE;
   if (uv__queue_empty(&stream->spriv.write_queue) &&
       stream->spriv.connect_req == NULL)
-    uv__io_feed(stream->loop, &stream->spriv.io);
+    uv__io_feed(stream->loop, &stream->io_watcher);
   return 0;
 }
 
 int uv_is_readable(const uv_stream_t* handle) {
   if (handle == NULL)
     return 0;
-  return (handle->hpriv.flags & UV__STREAM_READABLE) != 0;
+  return (handle->flags & UV__STREAM_READABLE) != 0;
 }
 
 int uv_is_writable(const uv_stream_t* handle) {
   if (handle == NULL)
     return 0;
-  return (handle->hpriv.flags & UV__STREAM_WRITABLE) != 0;
+  return (handle->flags & UV__STREAM_WRITABLE) != 0;
 }
 
 size_t uv_stream_get_write_queue_size(const uv_stream_t* stream) {
@@ -1215,14 +1215,14 @@ int uv_stream_set_blocking(uv_stream_t* handle, int blocking) {
 
   if (handle == NULL || !is_stream(handle))
     return UV_EINVAL;
-  if (uv__is_closing((uv_handle_t*) handle) || handle->spriv.io.fd == -1)
+  if (uv__is_closing((uv_handle_t*) handle) || handle->io_watcher.fd == -1)
     return UV_EBADF;
-  err = uv__nonblock(handle->spriv.io.fd, !blocking);
+  err = uv__nonblock(handle->io_watcher.fd, !blocking);
   if (err)
     return err;
   if (blocking)
-    handle->hpriv.flags |= UV__STREAM_BLOCKING_WRITES;
+    handle->flags |= UV__STREAM_BLOCKING_WRITES;
   else
-    handle->hpriv.flags &= ~UV__STREAM_BLOCKING_WRITES;
+    handle->flags &= ~UV__STREAM_BLOCKING_WRITES;
   return 0;
 }

@@ -11,7 +11,7 @@
 
 #include "internal.h"
 
-/* Stream state bits in hpriv.flags (type-specific range, >= 0x100). */
+/* Stream state bits in flags (type-specific range, >= 0x100). */
 #define UV__STREAM_READABLE        0x0100
 #define UV__STREAM_WRITABLE        0x0200
 /* write(2) may block: the descriptor is in blocking mode (a tty or pipe
@@ -62,7 +62,7 @@ void uv__stream_close(uv_stream_t* stream);
 void uv__stream_destroy(uv_stream_t* stream);
 
 static inline int uv__stream_fd(const uv_stream_t* s) {
-  return s->spriv.io.fd;
+  return s->io_watcher.fd;
 }
 
 /* ---- used by tcp.c and pipe.c ------------------------------------------ */

@@ -79,12 +79,12 @@ static int set_keepalive(int fd, int on, unsigned int idle,
 int uv__tcp_apply_options(uv_tcp_t* tcp, int fd) {
   int err;
 
-  if (tcp->hpriv.flags & UV__STREAM_TCP_NODELAY) {
+  if (tcp->flags & UV__STREAM_TCP_NODELAY) {
     err = set_nodelay(fd, 1);
     if (err)
       return err;
   }
-  if (tcp->hpriv.flags & UV__STREAM_TCP_KEEPALIVE) {
+  if (tcp->flags & UV__STREAM_TCP_KEEPALIVE) {
     err = set_keepalive(fd, 1, tcp->priv.keepalive_idle,
                         tcp->priv.keepalive_intvl, tcp->priv.keepalive_cnt);
     if (err)
@@ -109,8 +109,8 @@ static int new_socket(uv_tcp_t* tcp, int domain, unsigned int flags) {
 }
 
 static int maybe_new_socket(uv_tcp_t* tcp, int domain, unsigned int flags) {
-  if (tcp->spriv.io.fd != -1) {
-    tcp->hpriv.flags |= flags;
+  if (tcp->io_watcher.fd != -1) {
+    tcp->flags |= flags;
     return 0;
   }
   return new_socket(tcp, domain, flags);
@@ -161,7 +161,7 @@ int uv_tcp_open(uv_tcp_t* tcp, uv_os_sock_t sock) {
     return UV_EBADF;
   if (fd_in_use(tcp->loop, sock))
     return UV_EEXIST;
-  if (tcp->spriv.io.fd != -1 && tcp->spriv.io.fd != sock)
+  if (tcp->io_watcher.fd != -1 && tcp->io_watcher.fd != sock)
     return UV_EBUSY;
   err = uv__nonblock(sock, 1);
   if (err)
@@ -194,7 +194,7 @@ int uv_tcp_bind(uv_tcp_t* tcp, const struct sockaddr* addr,
   err = maybe_new_socket(tcp, addr->sa_family, 0);
   if (err)
     return err;
-  fd = tcp->spriv.io.fd;
+  fd = tcp->io_watcher.fd;
 
   on = 1;
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)))
@@ -222,7 +222,7 @@ int uv_tcp_bind(uv_tcp_t* tcp, const struct sockaddr* addr,
       return err;
   }
   tcp->spriv.delayed_error = err;
-  tcp->hpriv.flags |= UV__STREAM_BOUND;
+  tcp->flags |= UV__STREAM_BOUND;
   return 0;
 }
 
@@ -265,7 +265,7 @@ int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp,
     return err;
 
   do
-    r = connect(tcp->spriv.io.fd, addr, len);
+    r = connect(tcp->io_watcher.fd, addr, len);
   while (r == -1 && errno == EINTR);
 
   err = 0;
@@ -289,14 +289,14 @@ static int tcp_name(const uv_tcp_t* tcp, struct sockaddr* name, int* namelen,
     return UV_EINVAL;
   if (tcp->spriv.delayed_error)
     return tcp->spriv.delayed_error;
-  if (uv__is_closing((const uv_handle_t*) tcp) || tcp->spriv.io.fd == -1)
+  if (uv__is_closing((const uv_handle_t*) tcp) || tcp->io_watcher.fd == -1)
     return UV_EBADF;
 
   len = (socklen_t) *namelen;
   if (peer)
-    r = getpeername(tcp->spriv.io.fd, name, &len);
+    r = getpeername(tcp->io_watcher.fd, name, &len);
   else
-    r = getsockname(tcp->spriv.io.fd, name, &len);
+    r = getsockname(tcp->io_watcher.fd, name, &len);
   if (r)
     return uv__err();
   *namelen = (int) len;
@@ -318,15 +318,15 @@ int uv_tcp_nodelay(uv_tcp_t* tcp, int enable) {
 
   if (!is_tcp(tcp) || uv__is_closing((uv_handle_t*) tcp))
     return UV_EINVAL;
-  if (tcp->spriv.io.fd != -1) {
-    err = set_nodelay(tcp->spriv.io.fd, enable != 0);
+  if (tcp->io_watcher.fd != -1) {
+    err = set_nodelay(tcp->io_watcher.fd, enable != 0);
     if (err)
       return err;
   }
   if (enable)
-    tcp->hpriv.flags |= UV__STREAM_TCP_NODELAY;
+    tcp->flags |= UV__STREAM_TCP_NODELAY;
   else
-    tcp->hpriv.flags &= ~UV__STREAM_TCP_NODELAY;
+    tcp->flags &= ~UV__STREAM_TCP_NODELAY;
   return 0;
 }
 
@@ -338,18 +338,18 @@ int uv_tcp_keepalive_ex(uv_tcp_t* tcp, int on, unsigned int idle,
     return UV_EINVAL;
   if (on && (idle < 1 || intvl < 1 || cnt < 1))
     return UV_EINVAL;
-  if (tcp->spriv.io.fd != -1) {
-    err = set_keepalive(tcp->spriv.io.fd, on != 0, idle, intvl, cnt);
+  if (tcp->io_watcher.fd != -1) {
+    err = set_keepalive(tcp->io_watcher.fd, on != 0, idle, intvl, cnt);
     if (err)
       return err;
   }
   if (on) {
-    tcp->hpriv.flags |= UV__STREAM_TCP_KEEPALIVE;
+    tcp->flags |= UV__STREAM_TCP_KEEPALIVE;
     tcp->priv.keepalive_idle = idle;
     tcp->priv.keepalive_intvl = intvl;
     tcp->priv.keepalive_cnt = cnt;
   } else {
-    tcp->hpriv.flags &= ~UV__STREAM_TCP_KEEPALIVE;
+    tcp->flags &= ~UV__STREAM_TCP_KEEPALIVE;
   }
   return 0;
 }
@@ -376,14 +376,14 @@ int uv_tcp_close_reset(uv_tcp_t* tcp, uv_close_cb close_cb) {
     return UV_EBADF;  /* libuv's answer: the socket is already gone */
   /* A reset after a graceful shutdown began behaves differently across
    * systems, so the two do not mix. */
-  if (tcp->hpriv.flags & UV__STREAM_SHUTTING)
+  if (tcp->flags & UV__STREAM_SHUTTING)
     return UV_EINVAL;
-  if (tcp->spriv.io.fd == -1)
+  if (tcp->io_watcher.fd == -1)
     return UV_EBADF;  /* no socket to reset; the handle stays open */
   l.l_onoff = 1;
   l.l_linger = 0;
   /* EINVAL: some systems' way of saying the peer already shut down. */
-  if (setsockopt(tcp->spriv.io.fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) &&
+  if (setsockopt(tcp->io_watcher.fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) &&
       errno != EINVAL)
     return uv__err();
   uv_close((uv_handle_t*) tcp, close_cb);

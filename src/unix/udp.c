@@ -40,7 +40,7 @@
 /* Messages per recvmmsg/sendmmsg call. */
 #define UV__UDP_BATCH 32
 
-/* Handle state bits (hpriv.flags, type range). */
+/* Handle state bits (flags, type range). */
 #define UV__UDP_BOUND     0x0100
 #define UV__UDP_CONNECTED 0x0200
 #define UV__UDP_IPV6      0x0400   /* options take the IPv6 names */
@@ -99,7 +99,7 @@ static int would_block(int err) {
 
 /* Active while receiving or while sends are outstanding. */
 static void update_active(uv_udp_t* h) {
-  if ((h->priv.io.pevents & UV__POLLIN) ||
+  if ((h->io_watcher.pevents & UV__POLLIN) ||
       !uv__queue_empty(&h->priv.write_queue) ||
       !uv__queue_empty(&h->priv.write_completed_queue))
     uv__handle_start((uv_handle_t*) h);
@@ -133,13 +133,13 @@ int uv_udp_init_ex(uv_loop_t* loop, uv_udp_t* h, unsigned int flags) {
   h->send_queue_count = 0;
   h->priv.alloc_cb = NULL;
   h->priv.recv_cb = NULL;
-  uv__io_init(&h->priv.io, udp_io_cb, fd);
+  uv__io_init(&h->io_watcher, udp_io_cb, fd);
   uv__queue_init(&h->priv.write_queue);
   uv__queue_init(&h->priv.write_completed_queue);
   if (domain == AF_INET6)
-    h->hpriv.flags |= UV__UDP_IPV6;
+    h->flags |= UV__UDP_IPV6;
   if (flags & UV_UDP_RECVMMSG)
-    h->hpriv.flags |= UV__UDP_MMSG;
+    h->flags |= UV__UDP_MMSG;
   return 0;
 }
 
@@ -149,7 +149,7 @@ int uv_udp_init(uv_loop_t* loop, uv_udp_t* h) {
 
 int uv_udp_using_recvmmsg(const uv_udp_t* h) {
 #if defined(__linux__)
-  return is_udp(h) && (h->hpriv.flags & UV__UDP_MMSG) != 0;
+  return is_udp(h) && (h->flags & UV__UDP_MMSG) != 0;
 #else
   (void) h;
   return 0;
@@ -162,21 +162,21 @@ static void adopt(uv_udp_t* h, int fd) {
   struct sockaddr_storage ss;
   socklen_t len;
 
-  h->priv.io.fd = fd;
+  h->io_watcher.fd = fd;
   len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
   if (getsockname(fd, (struct sockaddr*) &ss, &len) == 0) {
     if (ss.ss_family == AF_INET6)
-      h->hpriv.flags |= UV__UDP_IPV6;
+      h->flags |= UV__UDP_IPV6;
     if ((ss.ss_family == AF_INET &&
          ((struct sockaddr_in*) &ss)->sin_port != 0) ||
         (ss.ss_family == AF_INET6 &&
          ((struct sockaddr_in6*) &ss)->sin6_port != 0))
-      h->hpriv.flags |= UV__UDP_BOUND;
+      h->flags |= UV__UDP_BOUND;
   }
   len = sizeof(ss);
   if (getpeername(fd, (struct sockaddr*) &ss, &len) == 0)
-    h->hpriv.flags |= UV__UDP_CONNECTED;
+    h->flags |= UV__UDP_CONNECTED;
 }
 
 static int set_int_opt(int fd, int level, int name, int value) {
@@ -219,7 +219,7 @@ int uv_udp_open_ex(uv_udp_t* h, uv_os_sock_t sock, unsigned int flags) {
     return UV_EINVAL;
   if (sock < 0)
     return UV_EBADF;
-  if (h->priv.io.fd != -1)
+  if (h->io_watcher.fd != -1)
     return UV_EBUSY;
   if (fd_in_use(h->loop, sock))
     return UV_EEXIST;
@@ -246,16 +246,16 @@ int uv__udp_open_accepted(uv_udp_t* h, int fd) {
 static int ensure_socket(uv_udp_t* h, int domain) {
   int fd;
 
-  if (h->priv.io.fd != -1)
+  if (h->io_watcher.fd != -1)
     return 0;
   fd = uv__socket(domain, SOCK_DGRAM, 0);
   if (fd < 0)
     return fd;
-  h->priv.io.fd = fd;
+  h->io_watcher.fd = fd;
   if (domain == AF_INET6)
-    h->hpriv.flags |= UV__UDP_IPV6;
+    h->flags |= UV__UDP_IPV6;
   else
-    h->hpriv.flags &= ~UV__UDP_IPV6;
+    h->flags &= ~UV__UDP_IPV6;
   return 0;
 }
 
@@ -279,11 +279,11 @@ int uv_udp_bind(uv_udp_t* h, const struct sockaddr* addr,
   if ((flags & UV_UDP_IPV6ONLY) && addr->sa_family != AF_INET6)
     return UV_EINVAL;
 
-  created = h->priv.io.fd == -1;
+  created = h->io_watcher.fd == -1;
   err = ensure_socket(h, addr->sa_family);
   if (err)
     return err;
-  fd = h->priv.io.fd;
+  fd = h->io_watcher.fd;
 
   if (flags & UV_UDP_LINUX_RECVERR) {
 #if defined(__linux__)
@@ -293,7 +293,7 @@ int uv_udp_bind(uv_udp_t* h, const struct sockaddr* addr,
       err = set_int_opt(fd, IPPROTO_IP, IP_RECVERR, 1);
     if (err)
       goto fail;
-    h->hpriv.flags |= UV__UDP_RECVERR;
+    h->flags |= UV__UDP_RECVERR;
 #endif
   }
   err = set_reuse(fd, flags);
@@ -310,9 +310,9 @@ int uv_udp_bind(uv_udp_t* h, const struct sockaddr* addr,
     err = errno == EAFNOSUPPORT ? UV_EINVAL : uv__err();
     goto fail;
   }
-  h->hpriv.flags |= UV__UDP_BOUND;
+  h->flags |= UV__UDP_BOUND;
   if (addr->sa_family == AF_INET6)
-    h->hpriv.flags |= UV__UDP_IPV6;
+    h->flags |= UV__UDP_IPV6;
   return 0;
 
 fail:
@@ -320,8 +320,8 @@ fail:
    * family is not stuck with it. */
   if (created) {
     uv__close(fd);
-    h->priv.io.fd = -1;
-    h->hpriv.flags &= ~(UV__UDP_IPV6 | UV__UDP_RECVERR);
+    h->io_watcher.fd = -1;
+    h->flags &= ~(UV__UDP_IPV6 | UV__UDP_RECVERR);
   }
   return err;
 }
@@ -333,21 +333,21 @@ static int maybe_bind(uv_udp_t* h, int domain, unsigned int flags) {
   struct sockaddr_storage ss;
   socklen_t len;
 
-  if (h->hpriv.flags & UV__UDP_BOUND)
+  if (h->flags & UV__UDP_BOUND)
     return 0;
-  if (h->priv.io.fd != -1) {
+  if (h->io_watcher.fd != -1) {
     len = sizeof(ss);
     memset(&ss, 0, sizeof(ss));
-    if (getsockname(h->priv.io.fd, (struct sockaddr*) &ss, &len))
+    if (getsockname(h->io_watcher.fd, (struct sockaddr*) &ss, &len))
       return 0;  /* let the operation itself report what is wrong */
     if (ss.ss_family == AF_INET) {
       if (((struct sockaddr_in*) &ss)->sin_port != 0) {
-        h->hpriv.flags |= UV__UDP_BOUND;
+        h->flags |= UV__UDP_BOUND;
         return 0;
       }
     } else if (ss.ss_family == AF_INET6) {
       if (((struct sockaddr_in6*) &ss)->sin6_port != 0) {
-        h->hpriv.flags |= UV__UDP_BOUND;
+        h->flags |= UV__UDP_BOUND;
         return 0;
       }
     } else {
@@ -375,34 +375,34 @@ int uv_udp_connect(uv_udp_t* h, const struct sockaddr* addr) {
     return UV_EINVAL;
 
   if (addr == NULL) {
-    if (!(h->hpriv.flags & UV__UDP_CONNECTED))
+    if (!(h->flags & UV__UDP_CONNECTED))
       return UV_ENOTCONN;
     /* Connecting to AF_UNSPEC dissolves the association. */
     memset(&unspec, 0, sizeof(unspec));
     unspec.sa_family = AF_UNSPEC;
     do
-      r = connect(h->priv.io.fd, &unspec, sizeof(unspec));
+      r = connect(h->io_watcher.fd, &unspec, sizeof(unspec));
     while (r == -1 && errno == EINTR);
     if (r == -1 && errno != EAFNOSUPPORT && errno != EINVAL)
       return uv__err();
-    h->hpriv.flags &= ~UV__UDP_CONNECTED;
+    h->flags &= ~UV__UDP_CONNECTED;
     return 0;
   }
 
   err = inet_len(addr, &len);
   if (err)
     return err;
-  if (h->hpriv.flags & UV__UDP_CONNECTED)
+  if (h->flags & UV__UDP_CONNECTED)
     return UV_EISCONN;
   err = maybe_bind(h, addr->sa_family, 0);
   if (err)
     return err;
   do
-    r = connect(h->priv.io.fd, addr, len);
+    r = connect(h->io_watcher.fd, addr, len);
   while (r == -1 && errno == EINTR);
   if (r == -1)
     return uv__err();
-  h->hpriv.flags |= UV__UDP_CONNECTED;
+  h->flags |= UV__UDP_CONNECTED;
   return 0;
 }
 
@@ -442,9 +442,9 @@ int uv_udp_getpeername(const uv_udp_t* h, struct sockaddr* name,
 static int check_dest(const uv_udp_t* h, const struct sockaddr* addr,
                       socklen_t* len) {
   *len = 0;
-  if (addr != NULL && (h->hpriv.flags & UV__UDP_CONNECTED))
+  if (addr != NULL && (h->flags & UV__UDP_CONNECTED))
     return UV_EISCONN;
-  if (addr == NULL && !(h->hpriv.flags & UV__UDP_CONNECTED))
+  if (addr == NULL && !(h->flags & UV__UDP_CONNECTED))
     return UV_EDESTADDRREQ;
   if (addr == NULL)
     return 0;
@@ -470,7 +470,7 @@ static void complete(uv_udp_t* h, uv_udp_send_t* req, ssize_t status) {
   req->priv.status = status;
   uv__queue_remove(&req->priv.queue);
   uv__queue_insert_tail(&h->priv.write_completed_queue, &req->priv.queue);
-  uv__io_feed(h->loop, &h->priv.io);
+  uv__io_feed(h->loop, &h->io_watcher);
 }
 
 static void fill_msg(struct msghdr* m, void* name, socklen_t namelen,
@@ -497,7 +497,7 @@ static void send_queued(uv_udp_t* h) {
 
   budget = UV__UDP_WRITE_BUDGET;
   while (budget > 0 && !uv__queue_empty(&h->priv.write_queue) &&
-         h->priv.io.fd != -1) {
+         h->io_watcher.fd != -1) {
     n = 0;
     uv__queue_foreach(q, &h->priv.write_queue) {
       if (n == UV__UDP_BATCH || n == budget)
@@ -515,14 +515,14 @@ static void send_queued(uv_udp_t* h) {
     if (n == 1) {
       ssize_t s;
       do
-        s = sendmsg(h->priv.io.fd, &msgs[0].msg_hdr, 0);
+        s = sendmsg(h->io_watcher.fd, &msgs[0].msg_hdr, 0);
       while (s == -1 && errno == EINTR);
       r = s == -1 ? -1 : 1;
       if (s >= 0)
         msgs[0].msg_len = (unsigned int) s;
     } else {
       do
-        r = sendmmsg(h->priv.io.fd, msgs, n, 0);
+        r = sendmmsg(h->io_watcher.fd, msgs, n, 0);
       while (r == -1 && errno == EINTR);
     }
 
@@ -568,8 +568,8 @@ static void run_completed(uv_udp_t* h) {
   /* Only when it was on: a no-op stop would still queue an interest
    * change for the next poll. */
   if (uv__queue_empty(&h->priv.write_queue) &&
-      (h->priv.io.pevents & UV__POLLOUT))
-    uv__io_stop(h->loop, &h->priv.io, UV__POLLOUT);
+      (h->io_watcher.pevents & UV__POLLOUT))
+    uv__io_stop(h->loop, &h->io_watcher, UV__POLLOUT);
   if (!uv__is_closing((uv_handle_t*) h))
     update_active(h);
 }
@@ -593,7 +593,7 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* h, const uv_buf_t bufs[],
     if (err)
       return err;
   }
-  if (h->priv.io.fd == -1)
+  if (h->io_watcher.fd == -1)
     return UV_EBADF;
 
   req->priv.bufs = req->priv.bufsml;
@@ -623,7 +623,7 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* h, const uv_buf_t bufs[],
   if (was_empty)
     send_queued(h);
   if (!uv__queue_empty(&h->priv.write_queue)) {
-    err = uv__io_start(h->loop, &h->priv.io, UV__POLLOUT);
+    err = uv__io_start(h->loop, &h->io_watcher, UV__POLLOUT);
     if (err)
       complete(h, req, err);  /* reported through the callback */
   }
@@ -652,12 +652,12 @@ int uv_udp_try_send(uv_udp_t* h, const uv_buf_t bufs[], unsigned int nbufs,
     if (err)
       return err;
   }
-  if (h->priv.io.fd == -1)
+  if (h->io_watcher.fd == -1)
     return UV_EBADF;
 
   fill_msg(&m, (void*) addr, len, (uv_buf_t*) bufs, nbufs);
   do
-    n = sendmsg(h->priv.io.fd, &m, 0);
+    n = sendmsg(h->io_watcher.fd, &m, 0);
   while (n == -1 && errno == EINTR);
   if (n == -1)
     return would_block(errno) ? UV_EAGAIN : uv__err();
@@ -680,7 +680,7 @@ int uv_udp_try_send2(uv_udp_t* h, unsigned int count, uv_buf_t* bufs[],
     return UV_EINVAL;
   if (h->send_queue_count != 0)
     return UV_EAGAIN;
-  if (h->priv.io.fd == -1)
+  if (h->io_watcher.fd == -1)
     return UV_EBADF;  /* as libuv: bind (or connect) first */
 
   done = 0;
@@ -703,7 +703,7 @@ int uv_udp_try_send2(uv_udp_t* h, unsigned int count, uv_buf_t* bufs[],
       return done > 0 ? (int) done : UV_EINVAL;
     n = i;
     do
-      r = sendmmsg(h->priv.io.fd, msgs, n, 0);
+      r = sendmmsg(h->io_watcher.fd, msgs, n, 0);
     while (r == -1 && errno == EINTR);
     if (r < 0) {
       if (done > 0)
@@ -728,7 +728,7 @@ size_t uv_udp_get_send_queue_count(const uv_udp_t* h) {
 /* ---- receiving ---------------------------------------------------------- */
 
 static int reading(const uv_udp_t* h) {
-  return h->priv.io.fd != -1 && (h->priv.io.pevents & UV__POLLIN) &&
+  return h->io_watcher.fd != -1 && (h->io_watcher.pevents & UV__POLLIN) &&
          h->priv.recv_cb != NULL;
 }
 
@@ -748,7 +748,7 @@ static int read_one(uv_udp_t* h, uv_buf_t* buf) {
 
   fill_msg(&m, &peer, sizeof(peer), buf, 1);
   do
-    n = recvmsg(h->priv.io.fd, &m, 0);
+    n = recvmsg(h->io_watcher.fd, &m, 0);
   while (n == -1 && errno == EINTR);
   if (n == -1)
     return recv_failed(h, buf, errno);
@@ -783,7 +783,7 @@ static int read_many(uv_udp_t* h, uv_buf_t* buf, unsigned int max) {
     msgs[k].msg_len = 0;
   }
   do
-    r = recvmmsg(h->priv.io.fd, msgs, n, 0, NULL);
+    r = recvmmsg(h->io_watcher.fd, msgs, n, 0, NULL);
   while (r == -1 && errno == EINTR);
   if (r <= 0)
     return recv_failed(h, buf, r == 0 ? EAGAIN : errno);
@@ -815,7 +815,7 @@ static void drain_errqueue(uv_udp_t* h) {
   struct iovec iov;
   int i;
 
-  for (i = 0; i < UV__UDP_READ_BUDGET && h->priv.io.fd != -1; i++) {
+  for (i = 0; i < UV__UDP_READ_BUDGET && h->io_watcher.fd != -1; i++) {
     memset(&m, 0, sizeof(m));
     iov.iov_base = scratch;
     iov.iov_len = sizeof(scratch);
@@ -824,7 +824,7 @@ static void drain_errqueue(uv_udp_t* h) {
     m.msg_control = ctl;
     m.msg_controllen = sizeof(ctl);
 #if defined(MSG_ERRQUEUE)
-    if (recvmsg(h->priv.io.fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) == -1 &&
+    if (recvmsg(h->io_watcher.fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) == -1 &&
         errno != EINTR)
       break;
 #else
@@ -862,10 +862,10 @@ static void udp_io_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   uv_udp_t* h;
 
   (void) loop;
-  h = uv__container_of(w, uv_udp_t, priv.io);
+  h = uv__container_of(w, uv_udp_t, io_watcher);
   if (events & UV__POLLIN)
     read_datagrams(h);
-  if ((events & UV__POLLERR) && (h->hpriv.flags & UV__UDP_RECVERR))
+  if ((events & UV__POLLERR) && (h->flags & UV__UDP_RECVERR))
     drain_errqueue(h);
   if ((events & UV__POLLOUT) && !uv__is_closing((uv_handle_t*) h)) {
     send_queued(h);
@@ -879,14 +879,14 @@ int uv_udp_recv_start(uv_udp_t* h, uv_alloc_cb alloc_cb,
 
   if (!usable(h) || alloc_cb == NULL || recv_cb == NULL)
     return UV_EINVAL;
-  if (h->priv.io.pevents & UV__POLLIN)
+  if (h->io_watcher.pevents & UV__POLLIN)
     return UV_EALREADY;
   err = maybe_bind(h, AF_INET, 0);
   if (err)
     return err;
-  if (h->priv.io.fd == -1)
+  if (h->io_watcher.fd == -1)
     return UV_EBADF;
-  err = uv__io_start(h->loop, &h->priv.io, UV__POLLIN);
+  err = uv__io_start(h->loop, &h->io_watcher, UV__POLLIN);
   if (err)
     return err;
   h->priv.alloc_cb = alloc_cb;
@@ -898,7 +898,7 @@ int uv_udp_recv_start(uv_udp_t* h, uv_alloc_cb alloc_cb,
 int uv_udp_recv_stop(uv_udp_t* h) {
   if (!is_udp(h))
     return UV_EINVAL;
-  uv__io_stop(h->loop, &h->priv.io, UV__POLLIN);
+  uv__io_stop(h->loop, &h->io_watcher, UV__POLLIN);
   h->priv.alloc_cb = NULL;
   h->priv.recv_cb = NULL;
   if (!uv__is_closing((uv_handle_t*) h))
@@ -909,11 +909,11 @@ int uv_udp_recv_stop(uv_udp_t* h) {
 /* ---- closing ------------------------------------------------------------ */
 
 void uv__udp_close(uv_udp_t* h) {
-  uv__io_close(h->loop, &h->priv.io);
+  uv__io_close(h->loop, &h->io_watcher);
   uv__handle_stop((uv_handle_t*) h);
-  if (h->priv.io.fd != -1) {
-    uv__close(h->priv.io.fd);
-    h->priv.io.fd = -1;
+  if (h->io_watcher.fd != -1) {
+    uv__close(h->io_watcher.fd);
+    h->io_watcher.fd = -1;
   }
   h->priv.alloc_cb = NULL;
   h->priv.recv_cb = NULL;
@@ -932,7 +932,7 @@ void uv__udp_finish_close(uv_udp_t* h) {
   }
   run_completed(h);
   /* The fed watcher may still sit on the pending list. */
-  uv__queue_remove(&h->priv.io.pending_queue);
+  uv__queue_remove(&h->io_watcher.pending_queue);
   assert(h->send_queue_count == 0);
   assert(h->send_queue_size == 0);
 }
@@ -942,9 +942,9 @@ void uv__udp_finish_close(uv_udp_t* h) {
 static int udp_fd(const uv_udp_t* h, int* fd) {
   if (!usable(h))
     return UV_EINVAL;
-  if (h->priv.io.fd == -1)
+  if (h->io_watcher.fd == -1)
     return UV_EBADF;
-  *fd = h->priv.io.fd;
+  *fd = h->io_watcher.fd;
   return 0;
 }
 
@@ -956,7 +956,7 @@ static int set_ip_opt(uv_udp_t* h, int name4, int name6, int value) {
   err = udp_fd(h, &fd);
   if (err)
     return err;
-  if (h->hpriv.flags & UV__UDP_IPV6)
+  if (h->flags & UV__UDP_IPV6)
     return set_int_opt(fd, IPPROTO_IPV6, name6, value);
   return set_int_opt(fd, IPPROTO_IP, name4, value);
 }
@@ -1003,7 +1003,7 @@ int uv_udp_set_multicast_interface(uv_udp_t* h, const char* interface_addr) {
     err = udp_fd(h, &fd);
     if (err)
       return err;
-    if (h->hpriv.flags & UV__UDP_IPV6) {
+    if (h->flags & UV__UDP_IPV6) {
       scope = 0;
       if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &scope,
                      sizeof(scope)))
@@ -1052,7 +1052,7 @@ static int membership4(uv_udp_t* h, const struct sockaddr_in* group,
     mreq.imr_interface.s_addr = htonl(INADDR_ANY);
   }
   mreq.imr_multiaddr = group->sin_addr;
-  if (setsockopt(h->priv.io.fd, IPPROTO_IP,
+  if (setsockopt(h->io_watcher.fd, IPPROTO_IP,
                  m == UV_JOIN_GROUP ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
                  &mreq, sizeof(mreq)))
     return uv__err();
@@ -1071,7 +1071,7 @@ static int membership6(uv_udp_t* h, const struct sockaddr_in6* group,
     mreq.ipv6mr_interface = iface.sin6_scope_id;
   }
   mreq.ipv6mr_multiaddr = group->sin6_addr;
-  if (setsockopt(h->priv.io.fd, IPPROTO_IPV6,
+  if (setsockopt(h->io_watcher.fd, IPPROTO_IPV6,
                  m == UV_JOIN_GROUP ? IPV6_ADD_MEMBERSHIP
                                     : IPV6_DROP_MEMBERSHIP,
                  &mreq, sizeof(mreq)))
@@ -1127,7 +1127,7 @@ static int source_membership4(uv_udp_t* h, const struct sockaddr_in* group,
   }
   mreq.imr_multiaddr = group->sin_addr;
   mreq.imr_sourceaddr = source->sin_addr;
-  if (setsockopt(h->priv.io.fd, IPPROTO_IP,
+  if (setsockopt(h->io_watcher.fd, IPPROTO_IP,
                  m == UV_JOIN_GROUP ? IP_ADD_SOURCE_MEMBERSHIP
                                     : IP_DROP_SOURCE_MEMBERSHIP,
                  &mreq, sizeof(mreq)))
@@ -1154,7 +1154,7 @@ static int source_membership6(uv_udp_t* h, const struct sockaddr_in6* group,
   }
   memcpy(&req.gsr_group, group, sizeof(*group));
   memcpy(&req.gsr_source, source, sizeof(*source));
-  if (setsockopt(h->priv.io.fd, IPPROTO_IPV6,
+  if (setsockopt(h->io_watcher.fd, IPPROTO_IPV6,
                  m == UV_JOIN_GROUP ? MCAST_JOIN_SOURCE_GROUP
                                     : MCAST_LEAVE_SOURCE_GROUP,
                  &req, sizeof(req)))
