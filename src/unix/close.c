@@ -25,6 +25,11 @@ int uv__platform_close(uv_handle_t* h) {
     case UV_PROCESS:
       uv__process_close((uv_process_t*) h);
       return 1;
+#if defined(__linux__)
+    case UV_FS_EVENT:
+      uv__fs_event_close((uv_fs_event_t*) h);
+      return 1;
+#endif
     default:
       return 0;
   }
