@@ -260,10 +260,47 @@ static void closed_cb(uv_handle_t* h) {
   ASSERT_EQ(uv_loop_alive(h->loop), 0);
 }
 
+static uv_sem_t pool_gate;
+
+static void blocked_work(uv_work_t* req) {
+  (void) req;
+  uv_sem_wait(&pool_gate);
+}
+
+static void blocked_done(uv_work_t* req, int status) {
+  (void) req;
+  ASSERT_OK(status);
+}
+
+static void open_gate_cb(uv_timer_t* t) {
+  uv_sem_post(&pool_gate);
+  uv_close((uv_handle_t*) t, NULL);
+}
+
 TEST(fs_poll_close_in_flight) {
   uv_loop_t loop;
   uv_fs_poll_t h;
+  uv_work_t work;
+  uv_timer_t gate_timer;
   int i;
+
+  /* One pool thread, kept busy for 50 ms: the first stat stays in flight
+   * for that long, so a close that does not wait for it shows. */
+  ASSERT_OK(setenv("UV_THREADPOOL_SIZE", "1", 1));
+  ASSERT_OK(uv_sem_init(&pool_gate, 0));
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_queue_work(&loop, &work, blocked_work, blocked_done));
+  ASSERT_OK(uv_timer_init(&loop, &gate_timer));
+  ASSERT_OK(uv_timer_start(&gate_timer, open_gate_cb, 50, 0));
+  ASSERT_OK(uv_fs_poll_init(&loop, &h));
+  close_cb_calls = 0;
+  ASSERT_OK(uv_fs_poll_start(&h, never_cb, ".", 10));
+  uv_close((uv_handle_t*) &h, closed_cb);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(close_cb_calls, 1);
+  ASSERT_OK(uv_loop_close(&loop));
+  uv_sem_destroy(&pool_gate);
+  close_cb_calls = 0;
 
   ASSERT_OK(uv_loop_init(&loop));
   ASSERT_OK(uv_fs_poll_init(&loop, &h));
@@ -286,6 +323,7 @@ TEST(fs_poll_close_in_flight) {
   ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
   ASSERT_EQ(close_cb_calls, 2);
   ASSERT_OK(uv_loop_close(&loop));
+
 
   /* Never started: closes at once. */
   ASSERT_OK(uv_loop_init(&loop));
