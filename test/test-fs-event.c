@@ -762,3 +762,53 @@ TEST(fs_event_overflow) {
   return 0;
 #endif
 }
+
+#if defined(__linux__)
+/* In a forked child: after uv_loop_fork() the watches work through the
+ * child's own inotify descriptor. */
+static uv_loop_t* fork_loop;
+static uv_fs_event_t* fork_handle;
+
+static int fork_child(const char* dir) {
+  uv_loop_t* loop;
+  uv_fs_event_t* h;
+  char path[PATH_MAX];
+
+  loop = fork_loop;
+  h = fork_handle;
+  ASSERT_OK(uv_loop_fork(loop));
+  nev = 0;
+  snprintf(path, sizeof(path), "%s/child.txt", dir);
+  fs_put(path, "", 0);
+  run_until_seen(loop, h, "child.txt", UV_RENAME);
+  close_loop_and_check(loop);
+  return 0;
+}
+#endif
+
+TEST(fs_event_fork) {
+#if !defined(__linux__)
+  RETURN_SKIP("fs events are implemented on Linux only");
+#else
+  fs_scratch_t s;
+  uv_loop_t loop;
+  uv_fs_event_t h;
+
+  fs_scratch_init(&s);
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_fs_event_init(&loop, &h));
+  nev = 0;
+  ASSERT_OK(uv_fs_event_start(&h, log_cb, s.dir, UV_FS_EVENT_RECURSIVE));
+  fork_loop = &loop;
+  fork_handle = &h;
+  ASSERT_EQ(run_child(fork_child, s.dir), 0);
+  /* Had the child read from the descriptor it inherited, it would have
+   * taken this event from the parent's queue. */
+  run_until_seen(&loop, &h, "child.txt", UV_RENAME);
+  touch(&s, "parent.txt", "");
+  run_until_seen(&loop, &h, "parent.txt", UV_RENAME);
+  close_loop_and_check(&loop);
+  fs_scratch_done(&s);
+  return 0;
+#endif
+}
