@@ -6,7 +6,9 @@
 
 #include <stdio.h>
 
-/* Type-specific part of uv_close() for the portable handle types. */
+/* Type-specific part of uv_close() for the portable handle types: 1 when
+ * the handle may be queued for the closing phase now, 2 when the type
+ * queues it itself later (uv__make_close_pending), 0 for other types. */
 static int portable_close(uv_handle_t* h) {
   switch (h->type) {
     case UV_TIMER:
@@ -20,13 +22,16 @@ static int portable_close(uv_handle_t* h) {
     case UV_ASYNC:
       uv__async_close((uv_async_t*) h);
       return 1;
+    case UV_FS_POLL:
+      /* Waits for a stat() in flight before it may close. */
+      return uv__fs_poll_close((uv_fs_poll_t*) h) ? 1 : 2;
     default:
       return 0;
   }
 }
 
 /* Queues a closing handle for the closing phase. */
-static void make_close_pending(uv_handle_t* h) {
+void uv__make_close_pending(uv_handle_t* h) {
   uv_loop_t* loop;
 
   loop = h->loop;
@@ -35,6 +40,8 @@ static void make_close_pending(uv_handle_t* h) {
 }
 
 void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
+  int r;
+
   if (handle == NULL || uv__is_closing(handle))
     return;
   if (handle->type <= UV_UNKNOWN_HANDLE || handle->type >= UV_FILE)
@@ -43,10 +50,13 @@ void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
   handle->flags |= UV__H_CLOSING;
   handle->hpriv.close_cb = close_cb;
 
-  if (!portable_close(handle) && !uv__platform_close(handle))
+  r = portable_close(handle);
+  if (r == 0 && !uv__platform_close(handle))
     return;  /* not a handle type this build knows */
+  if (r == 2)
+    return;  /* deferred: the type queues it when it is ready */
 
-  make_close_pending(handle);
+  uv__make_close_pending(handle);
 }
 
 static void finish_close(uv_handle_t* h) {

@@ -113,6 +113,8 @@ static inline int uv__loop_usable(const uv_loop_t* loop) {
 }
 
 void uv__run_closing_handles(uv_loop_t* loop);
+/* Queues a handle whose uv_close() was deferred for the closing phase. */
+void uv__make_close_pending(uv_handle_t* h);
 
 /* ---- portable subsystems ---------------------------------------------- */
 void uv__run_timers(uv_loop_t* loop);
@@ -123,6 +125,10 @@ void uv__run_idle(uv_loop_t* loop);
 void uv__run_prepare(uv_loop_t* loop);
 void uv__run_check(uv_loop_t* loop);
 void uv__loop_watcher_close(uv_handle_t* h);
+
+/* Returns 0 when the close must wait (a stat in flight); fs-poll.c then
+ * calls uv__make_close_pending() itself. */
+int uv__fs_poll_close(uv_fs_poll_t* h);
 
 void uv__async_close(uv_async_t* h);
 void uv__async_finish_close(uv_async_t* h);

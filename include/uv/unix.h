@@ -209,6 +209,9 @@ struct uv__loop_priv {
   struct uv__queue process_handles;
   struct uv__queue process_orphans;  /* closed handles, child still running */
   uv_signal_t* child_signal;       /* SIGCHLD watcher when pidfds are off */
+  /* File system events: the inotify descriptor and its registry of
+   * watches (src/unix/linux-inotify.c), made on first use. */
+  struct uv__inotify* inotify;
   /* Metrics. */
   uv_mutex_t metrics_mutex;
   uint64_t loop_count;
@@ -275,10 +278,12 @@ struct uv__process_priv {
   int status;                      /* wait status between reap and report */
 };
 
+/* File system events (src/unix/linux-inotify.c). */
 struct uv__fs_event_priv {
   uv_fs_event_cb cb;
-  struct uv__queue watchers;
-  int wd;
+  struct uv__queue subs;           /* the kernel watches it uses */
+  unsigned int flags;              /* as given to uv_fs_event_start() */
+  unsigned int gen;                /* bumped by each start */
 };
 
 /* Signal handles (src/unix/signal.c).  `next` and `flags` belong to the

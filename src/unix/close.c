@@ -29,6 +29,11 @@ int uv__platform_close(uv_handle_t* h) {
     case UV_UDP:
       uv__udp_close((uv_udp_t*) h);
       return 1;
+#if defined(__linux__)
+    case UV_FS_EVENT:
+      uv__fs_event_close((uv_fs_event_t*) h);
+      return 1;
+#endif
     default:
       return 0;
   }

@@ -61,6 +61,13 @@ void uv__signal_loop_close(uv_loop_t* loop);
 /* In a forked child, with signals blocked: forgets the parent's catches. */
 void uv__signal_loop_fork(uv_loop_t* loop);
 
+/* ---- file system events (linux-inotify.c) ----------------------------- */
+void uv__fs_event_close(uv_fs_event_t* h);
+/* Releases the loop's inotify descriptor; every handle is closed. */
+void uv__inotify_loop_close(uv_loop_t* loop);
+/* In a forked child: a descriptor of our own, every watch added again. */
+int uv__inotify_loop_fork(uv_loop_t* loop);
+
 static inline int uv__err(void) {
   return -errno;
 }

@@ -137,6 +137,9 @@ int uv__platform_loop_init(uv_loop_t* loop) {
 
 void uv__platform_loop_close(uv_loop_t* loop) {
   uv__process_loop_close(loop);
+#if defined(__linux__)
+  uv__inotify_loop_close(loop);
+#endif
   uv__signal_loop_close(loop);  /* the handler writes to the channel */
   wakeup_close(loop);
   if (loop->priv.emfile_fd != -1) {
@@ -174,7 +177,12 @@ static int loop_fork(uv_loop_t* loop) {
   }
 
   __atomic_store_n(&loop->priv.wakeup_pending, 0, __ATOMIC_SEQ_CST);
-  return wakeup_open(loop);
+  err = wakeup_open(loop);
+#if defined(__linux__)
+  if (err == 0)
+    err = uv__inotify_loop_fork(loop);
+#endif
+  return err;
 }
 
 /* Signals stay blocked while the wake-up descriptor is replaced: a signal
