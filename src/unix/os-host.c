@@ -27,10 +27,15 @@ int uv_os_gethostname(char* buffer, size_t* size) {
   return uv__os_copy_out(name, strlen(name), buffer, size);
 }
 
-static void copy_field(char* dst, size_t cap, const char* src) {
+/* Copies a NUL-terminated utsname field (srccap bytes at most) into a
+ * field of dstcap bytes, truncating and always terminating. */
+static void copy_field(char* dst, size_t dstcap, const char* src,
+                       size_t srccap) {
   size_t len;
 
-  len = strnlen(src, cap - 1);
+  len = strnlen(src, srccap);
+  if (len > dstcap - 1)
+    len = dstcap - 1;
   memcpy(dst, src, len);
   dst[len] = '\0';
 }
@@ -50,9 +55,13 @@ int uv_os_uname(uv_utsname_t* buffer) {
     buffer->machine[0] = '\0';
     return err;
   }
-  copy_field(buffer->sysname, sizeof(buffer->sysname), u.sysname);
-  copy_field(buffer->release, sizeof(buffer->release), u.release);
-  copy_field(buffer->version, sizeof(buffer->version), u.version);
-  copy_field(buffer->machine, sizeof(buffer->machine), u.machine);
+  copy_field(buffer->sysname, sizeof(buffer->sysname), u.sysname,
+             sizeof(u.sysname));
+  copy_field(buffer->release, sizeof(buffer->release), u.release,
+             sizeof(u.release));
+  copy_field(buffer->version, sizeof(buffer->version), u.version,
+             sizeof(u.version));
+  copy_field(buffer->machine, sizeof(buffer->machine), u.machine,
+             sizeof(u.machine));
   return 0;
 }
