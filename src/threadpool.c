@@ -37,6 +37,7 @@
 #include "internal.h"
 #include "threadpool.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -44,6 +45,8 @@
 #define POOL_MAX_SIZE 1024
 /* How deep pop_idle looks for a thread on the submitter's CPU. */
 #define IDLE_SCAN 8
+/* How many times a spinning thread yields before it sleeps. */
+#define SPIN_ROUNDS 8
 
 struct pool_thread {
   uv_thread_t tid;
@@ -59,6 +62,12 @@ static unsigned int pool_nthreads;
 static int pool_started;
 static int pool_stopping;
 static struct pool_thread* idle_stack;
+static unsigned int idle_count;
+/* A thread is spinning (see spin_for_work); submitters leave it the work
+ * rather than wake a sleeper. */
+static int spinning;
+/* Bumped by every submission; a spinner watches it without the lock. */
+static unsigned int submit_seq;
 static struct uv__queue run_queue;
 static struct uv__queue parked;
 static unsigned int slow_running;
@@ -156,21 +165,52 @@ static struct pool_thread* pop_idle(int cpu) {
       t = *link;
       if (t->cpu == cpu) {
         *link = t->next_idle;
+        idle_count--;
         return t;
       }
       link = &t->next_idle;
     }
   }
   t = idle_stack;
-  if (t != NULL)
+  if (t != NULL) {
     idle_stack = t->next_idle;
+    idle_count--;
+  }
   return t;
+}
+
+/* Before sleeping, a thread that has just run several items in a row is
+ * probably keeping up with a submitter that is still at it: it yields the
+ * CPU a few times, watching for a new submission, before it pays for a
+ * sleep and its waker for a wake-up.  Only one thread spins at a time,
+ * and only briefly.  A thread that ran a single item since it woke does
+ * not spin: with one request in flight, the next one comes only after the
+ * loop has run the completion, and spinning would just take the CPU from
+ * the loop thread.  pool_mutex held on entry and on return; returns
+ * whether a submission came. */
+static int spin_for_work(void) {
+  unsigned int seq;
+  int i;
+
+  seq = submit_seq;
+  spinning = 1;
+  uv_mutex_unlock(&pool_mutex);
+  for (i = 0; i < SPIN_ROUNDS; i++) {
+    sched_yield();
+    if (__atomic_load_n(&submit_seq, __ATOMIC_RELAXED) != seq)
+      break;
+  }
+  uv_mutex_lock(&pool_mutex);
+  spinning = 0;
+  return i < SPIN_ROUNDS;
 }
 
 static void worker(void* arg) {
   void (*work)(struct uv__work* w);
   struct pool_thread* self;
+  struct pool_thread* next;
   struct uv__work* w;
+  unsigned int streak;
   int slow;
 
   self = arg;
@@ -178,10 +218,12 @@ static void worker(void* arg) {
    * programs that look for them by name find ours the same way. */
   uv_thread_setname("libuv-worker");
   slow = 0;
+  streak = 0;
   uv_mutex_lock(&pool_mutex);
   for (;;) {
     if (slow)
       slow_running--;
+    next = NULL;
     for (;;) {
       /* Stopping: queued work is abandoned, running work finishes. */
       if (pool_stopping) {
@@ -191,9 +233,24 @@ static void worker(void* arg) {
       w = take_work(&slow);
       if (w != NULL)
         break;
+      if (streak > 1 && !spinning) {
+        streak = 0;
+        if (spin_for_work() && !pool_stopping) {
+          w = take_work(&slow);
+          if (w != NULL) {
+            /* Submitters left everything to us while we spun. */
+            if (!uv__queue_empty(&run_queue))
+              next = pop_idle(-1);
+            break;
+          }
+        }
+        continue;
+      }
+      streak = 0;
       self->cpu = uv_thread_getcpu();
       self->next_idle = idle_stack;
       idle_stack = self;
+      idle_count++;
       uv_mutex_unlock(&pool_mutex);
       uv_sem_wait(&self->wake);
       uv_mutex_lock(&pool_mutex);
@@ -201,6 +258,9 @@ static void worker(void* arg) {
     work = w->work;
     w->work = NULL;  /* running: too late to cancel */
     uv_mutex_unlock(&pool_mutex);
+    if (next != NULL)
+      uv_sem_post(&next->wake);
+    streak++;
 
     work(w);
     post_done(w);
@@ -241,6 +301,7 @@ static void pool_init(void) {
   uv__queue_init(&run_queue);
   uv__queue_init(&parked);
   idle_stack = NULL;
+  idle_count = 0;
   pool_stopping = 0;
   slow_running = 0;
 
@@ -294,8 +355,11 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
 
   cpu = uv_thread_getcpu();
   uv_mutex_lock(&pool_mutex);
+  if (!uv__queue_empty(&run_queue) || idle_count != pool_nthreads)
+    cpu = -1;
   uv__queue_insert_tail(&run_queue, &w->wq);
-  t = pop_idle(cpu);
+  __atomic_store_n(&submit_seq, submit_seq + 1, __ATOMIC_RELAXED);
+  t = spinning ? NULL : pop_idle(cpu);
   uv_mutex_unlock(&pool_mutex);
   /* Nobody idle: every thread is busy and comes back to the queue by
    * itself. */
