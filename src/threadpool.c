@@ -29,8 +29,18 @@
  * idle, hence cache-warm, on top).  A submitter pops one and posts its
  * semaphore after dropping pool_mutex, so the woken thread does not wake
  * up straight into a lock its waker still holds.  Every post targets a
- * distinct sleeper: a burst of submissions costs one wake-up per idle
- * thread, not one per job, and no thread wakes to find its work taken.
+ * distinct sleeper, so a burst of submissions costs at most one wake-up
+ * per idle thread.
+ *
+ * What dominates the latency of a lone request is not this code but the
+ * scheduler: waking a thread on another, idle CPU costs an inter-processor
+ * interrupt, tens of microseconds under a hypervisor, twice per round trip
+ * (loop to pool, pool to loop), while two threads that take turns on one
+ * CPU hand over in a couple of microseconds.  Linux tends to wake a thread
+ * on the CPU it last ran on, so when the pool is idle a submitter wakes a
+ * thread that went idle on its own CPU (pop_idle).  The opposite trap is a
+ * steady stream: a thread that empties the queue, sleeps and is woken
+ * again for every job.  spin_for_work covers that.
  *
  * Lock order: pool_mutex, then a loop's wq_mutex.
  */
@@ -302,6 +312,7 @@ static void pool_init(void) {
   uv__queue_init(&parked);
   idle_stack = NULL;
   idle_count = 0;
+  spinning = 0;  /* a fork may have caught a parent's thread spinning */
   pool_stopping = 0;
   slow_running = 0;
 
