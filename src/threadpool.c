@@ -1,56 +1,68 @@
 /* uvcore — the thread pool: runs blocking work off the loop thread and
- * hands completions back through the loop's wake-up channel, batched so
- * that many completions cost one wake-up.
+ * hands completions back through the loop's wake-up channel.
  *
  * Only the uv_* thread and lock API is used here, so the same file serves
- * every platform.  One process-wide pool serves every loop.
+ * every platform.  One process-wide pool serves every loop; its threads
+ * start on the first submission.
  *
- * Where a work item (struct uv__work) can be, and who may touch it:
- *   incoming  just submitted: on a lock-free stack (linked through
- *             w->wq.next), so submitting never waits for pool_mutex.
- *   queued    in fast_queue or slow_queue, under pool_mutex.
- *   claimed   in one thread's private `claimed` list, under that thread's
- *             claim_mutex: with a deep backlog a thread takes several
- *             items per trip through pool_mutex (see claim_batch).
- *   running   a thread took it and cleared w->work, under the lock of the
- *             list it came from.
+ * One lock (pool_mutex) guards everything below.  A work item
+ * (struct uv__work) is, in turn:
+ *   queued    in run_queue (every unstarted item, oldest first) or in
+ *             parked (see below); w->work is the function to run.
+ *   running   a thread took it and cleared w->work under pool_mutex.
  *   finished  in its loop's completion list (loop->priv.wq, wq_mutex).
  *   cancelled like finished, with w->work holding the cancelled_work
  *             sentinel, which uv__work_done turns into UV_ECANCELED.
- * uv_cancel() wins in the first three states only.  It can always tell
- * them apart because w->work is non-NULL exactly until an item starts,
- * and the owner of a claimed item is recorded in w->kind.
+ * Threads take one item at a time and never reserve queued work for
+ * later, so uv_cancel() wins for every item that has not started, and an
+ * item never waits behind a running one while another thread is idle.
  *
- * Slow work (DNS) sits in its own queue and may occupy at most half the
- * threads, so a stalled resolver cannot starve file-system work.  When
- * both queues have runnable work, threads alternate between them, so
- * neither kind can starve the other either.
+ * Slow work (DNS) may occupy at most half the threads, so a stalled
+ * resolver cannot starve file-system work.  A thread that finds slow work
+ * at the head of run_queue while that share is used up moves it to
+ * parked and looks further.  Parked items are therefore older than
+ * anything in run_queue, and the first thread allowed to run slow work
+ * again takes them first: work starts in submission order, skipping only
+ * what the cap holds back, and each item is passed over at most once.
  *
- * Lock order: pool_mutex, then a claim_mutex, then a loop's wq_mutex.
+ * Idle threads sleep on their own semaphore, stacked (the most recently
+ * idle, hence cache-warm, on top).  A submitter pops one and posts its
+ * semaphore after dropping pool_mutex, so the woken thread does not wake
+ * up straight into a lock its waker still holds.  Every post targets a
+ * distinct sleeper, so a burst of submissions costs at most one wake-up
+ * per idle thread.
+ *
+ * What dominates the latency of a lone request is not this code but the
+ * scheduler: waking a thread on another, idle CPU costs an inter-processor
+ * interrupt, tens of microseconds under a hypervisor, twice per round trip
+ * (loop to pool, pool to loop), while two threads that take turns on one
+ * CPU hand over in a couple of microseconds.  Linux tends to wake a thread
+ * on the CPU it last ran on, so when the pool is idle a submitter wakes a
+ * thread that went idle on its own CPU (pop_idle).  The opposite trap is a
+ * steady stream: a thread that empties the queue, sleeps and is woken
+ * again for every job.  spin_for_work covers that.
+ *
+ * Lock order: pool_mutex, then a loop's wq_mutex.
  */
 #include "internal.h"
 #include "threadpool.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #define POOL_DEFAULT_SIZE 4
 #define POOL_MAX_SIZE 1024
-/* Most items one thread claims at once. */
-#define CLAIM_MAX 32
-
-/* w->kind: the enum uv__work_kind in the low byte, and for a claimed item
- * the claiming thread's index + 1 above it. */
-#define KIND_MASK 0xffu
-#define OWNER_SHIFT 8
+/* How deep pop_idle looks for a thread on the submitter's CPU. */
+#define IDLE_SCAN 8
+/* How many times a spinning thread yields before it sleeps. */
+#define SPIN_ROUNDS 8
 
 struct pool_thread {
   uv_thread_t tid;
-  uv_cond_t cond;
+  uv_sem_t wake;
   struct pool_thread* next_idle;
-  int wake;                    /* set by whoever takes it off idle_stack */
-  uv_mutex_t claim_mutex;
-  struct uv__queue claimed;
+  int cpu;                     /* where it went idle; negative: unknown */
 };
 
 static uv_once_t pool_once = UV_ONCE_INIT;
@@ -59,22 +71,17 @@ static struct pool_thread* pool_threads;
 static unsigned int pool_nthreads;
 static int pool_started;
 static int pool_stopping;
-/* Idle threads wait on their own condition variable, stacked (the most
- * recently idle, hence cache-warm, on top).  Waking one pops it, so every
- * signal reaches a distinct sleeping thread and a burst of submissions
- * costs one signal per idle thread, not one per job.  idle_count mirrors
- * the stack's depth for submitters, who read it without the lock. */
 static struct pool_thread* idle_stack;
 static unsigned int idle_count;
+/* A thread is spinning (see spin_for_work); submitters leave it the work
+ * rather than wake a sleeper. */
+static int spinning;
+/* Bumped by every submission; a spinner watches it without the lock. */
+static unsigned int submit_seq;
+static struct uv__queue run_queue;
+static struct uv__queue parked;
 static unsigned int slow_running;
 static unsigned int slow_limit;
-static int slow_turn;
-static struct uv__queue fast_queue;
-static unsigned int fast_len;
-static struct uv__queue slow_queue;
-/* Submissions, newest first.  Moved into the queues above, oldest first,
- * by whoever holds pool_mutex and needs them. */
-static struct uv__queue* incoming;
 static int atfork_registered;
 
 /* Never called: its address marks a work item as cancelled. */
@@ -122,217 +129,152 @@ static void post_done(struct uv__work* w) {
   uv_mutex_unlock(&loop->priv.wq_mutex);
 }
 
-static unsigned int work_kind(const struct uv__work* w) {
-  return w->kind & KIND_MASK;
-}
-
-/* Moves every submission into the run queues, in submission order;
- * pool_mutex held.  Returns 0 when there was none. */
-static int drain_incoming(void) {
-  struct uv__queue* q;
-  struct uv__queue* next;
-  struct uv__queue* prev;
-  struct uv__work* w;
-
-  q = __atomic_exchange_n(&incoming, NULL, __ATOMIC_ACQUIRE);
-  if (q == NULL)
-    return 0;
-  prev = NULL;
-  while (q != NULL) {  /* reverse: oldest first */
-    next = q->next;
-    q->next = prev;
-    prev = q;
-    q = next;
-  }
-  for (q = prev; q != NULL; q = next) {
-    next = q->next;
-    w = uv__container_of(q, struct uv__work, wq);
-    if (work_kind(w) == UV__WORK_SLOW_IO) {
-      uv__queue_insert_tail(&slow_queue, q);
-    } else {
-      uv__queue_insert_tail(&fast_queue, q);
-      fast_len++;
-    }
-  }
-  return 1;
-}
-
-/* With a backlog several times the pool's size, `self` also claims a
- * share of the fast queue for itself, so it can run them without coming
- * back to pool_mutex, which all threads contend for.  Nobody is idle at
- * that point (the caller checks), and an idle thread takes back whatever
- * is still claimed (steal_claimed), so claiming never leaves work waiting
- * behind a long job while another thread has nothing to do.
- * pool_mutex held. */
-static void claim_batch(struct pool_thread* self) {
+/* Takes the oldest item the slow-work cap lets start; pool_mutex held.
+ * Sets *slow when it is slow work (the caller gives the slot back). */
+static struct uv__work* take_work(int* slow) {
   struct uv__queue* q;
   struct uv__work* w;
-  unsigned int owner;
-  unsigned int n;
 
-  n = fast_len / (2 * pool_nthreads);
-  if (n < 2)
-    return;
-  if (n > CLAIM_MAX)
-    n = CLAIM_MAX;
-  owner = (unsigned int) (self - pool_threads) + 1;
-  uv_mutex_lock(&self->claim_mutex);
-  while (n-- > 0) {
-    q = uv__queue_head(&fast_queue);
+  if (slow_running < slow_limit && !uv__queue_empty(&parked)) {
+    q = uv__queue_head(&parked);
     uv__queue_remove(q);
-    fast_len--;
-    w = uv__container_of(q, struct uv__work, wq);
-    w->kind = work_kind(w) | (owner << OWNER_SHIFT);
-    uv__queue_insert_tail(&self->claimed, q);
-  }
-  uv_mutex_unlock(&self->claim_mutex);
-}
-
-/* Returns other threads' claimed, unstarted items to the front of the
- * fast queue, in order; pool_mutex held.  Returns 0 if there were none. */
-static int steal_claimed(struct pool_thread* self) {
-  struct pool_thread* t;
-  struct uv__queue* q;
-  struct uv__work* w;
-  unsigned int i;
-  int found;
-
-  found = 0;
-  for (i = 0; i < pool_nthreads; i++) {
-    t = &pool_threads[i];
-    if (t == self)
-      continue;
-    uv_mutex_lock(&t->claim_mutex);
-    while (!uv__queue_empty(&t->claimed)) {
-      q = t->claimed.prev;  /* the newest, so the front keeps the order */
-      uv__queue_remove(q);
-      w = uv__container_of(q, struct uv__work, wq);
-      w->kind = work_kind(w);
-      uv__queue_insert_head(&fast_queue, q);
-      fast_len++;
-      found = 1;
-    }
-    uv_mutex_unlock(&t->claim_mutex);
-  }
-  return found;
-}
-
-/* Takes the next runnable item from the shared queues; pool_mutex held.
- * Sets *slow when it came from the slow queue (the caller must give the
- * slot back). */
-static struct uv__work* take_work(struct pool_thread* self, int* slow) {
-  struct uv__queue* q;
-  int fast_ok;
-  int slow_ok;
-
-  for (;;) {
-    fast_ok = !uv__queue_empty(&fast_queue);
-    slow_ok = !uv__queue_empty(&slow_queue) && slow_running < slow_limit;
-    if (fast_ok || slow_ok)
-      break;
-    if (!drain_incoming() && !steal_claimed(self))
-      return NULL;
-  }
-  if (slow_ok && (!fast_ok || slow_turn)) {
-    q = uv__queue_head(&slow_queue);
     slow_running++;
-    slow_turn = 0;
     *slow = 1;
-    uv__queue_remove(q);
-  } else {
-    q = uv__queue_head(&fast_queue);
-    slow_turn = 1;
-    *slow = 0;
-    uv__queue_remove(q);
-    fast_len--;
-    if (idle_count == 0)
-      claim_batch(self);
+    return uv__container_of(q, struct uv__work, wq);
   }
-  return uv__container_of(q, struct uv__work, wq);
-}
-
-/* The next item this thread claimed earlier, now started; or NULL. */
-static struct uv__work* take_claimed(struct pool_thread* self,
-                                     void (**work)(struct uv__work* w)) {
-  struct uv__queue* q;
-  struct uv__work* w;
-
-  w = NULL;
-  uv_mutex_lock(&self->claim_mutex);
-  if (!uv__queue_empty(&self->claimed)) {
-    q = uv__queue_head(&self->claimed);
+  while (!uv__queue_empty(&run_queue)) {
+    q = uv__queue_head(&run_queue);
     uv__queue_remove(q);
     w = uv__container_of(q, struct uv__work, wq);
-    *work = w->work;
-    w->work = NULL;
+    if (w->kind != UV__WORK_SLOW_IO) {
+      *slow = 0;
+      return w;
+    }
+    if (slow_running < slow_limit) {
+      slow_running++;
+      *slow = 1;
+      return w;
+    }
+    uv__queue_insert_tail(&parked, q);
   }
-  uv_mutex_unlock(&self->claim_mutex);
-  return w;
+  return NULL;
 }
 
-/* Takes the top idle thread off the stack and wakes it; pool_mutex held. */
-static void wake_one(void) {
+/* Takes an idle thread off the stack; pool_mutex held.  The caller posts
+ * its semaphore once it has dropped the lock.  Prefers one that went idle
+ * on `cpu`, the submitter's CPU (see uv__work_submit), looking a few deep
+ * only; otherwise the top one. */
+static struct pool_thread* pop_idle(int cpu) {
+  struct pool_thread** link;
   struct pool_thread* t;
+  int depth;
 
+  if (cpu >= 0) {
+    link = &idle_stack;
+    for (depth = 0; depth < IDLE_SCAN && *link != NULL; depth++) {
+      t = *link;
+      if (t->cpu == cpu) {
+        *link = t->next_idle;
+        idle_count--;
+        return t;
+      }
+      link = &t->next_idle;
+    }
+  }
   t = idle_stack;
-  if (t == NULL)
-    return;
-  idle_stack = t->next_idle;
-  __atomic_store_n(&idle_count, idle_count - 1, __ATOMIC_SEQ_CST);
-  t->wake = 1;
-  uv_cond_signal(&t->cond);
+  if (t != NULL) {
+    idle_stack = t->next_idle;
+    idle_count--;
+  }
+  return t;
 }
 
-/* Waits until woken, unless work arrived meanwhile; pool_mutex held. */
-static void wait_idle(struct pool_thread* self) {
-  self->wake = 0;
-  self->next_idle = idle_stack;
-  idle_stack = self;
-  __atomic_store_n(&idle_count, idle_count + 1, __ATOMIC_SEQ_CST);
-  /* Look once more after announcing ourselves: a submitter either sees
-   * idle_count > 0 (and wakes us, under the lock we hold until we wait)
-   * or its submission is visible here. */
-  if (__atomic_load_n(&incoming, __ATOMIC_SEQ_CST) != NULL) {
-    idle_stack = self->next_idle;  /* still on top: we held the lock */
-    __atomic_store_n(&idle_count, idle_count - 1, __ATOMIC_SEQ_CST);
-    return;
+/* Before sleeping, a thread that has just run several items in a row is
+ * probably keeping up with a submitter that is still at it: it yields the
+ * CPU a few times, watching for a new submission, before it pays for a
+ * sleep and its waker for a wake-up.  Only one thread spins at a time,
+ * and only briefly.  A thread that ran a single item since it woke does
+ * not spin: with one request in flight, the next one comes only after the
+ * loop has run the completion, and spinning would just take the CPU from
+ * the loop thread.  pool_mutex held on entry and on return; returns
+ * whether a submission came. */
+static int spin_for_work(void) {
+  unsigned int seq;
+  int i;
+
+  seq = submit_seq;
+  spinning = 1;
+  uv_mutex_unlock(&pool_mutex);
+  for (i = 0; i < SPIN_ROUNDS; i++) {
+    sched_yield();
+    if (__atomic_load_n(&submit_seq, __ATOMIC_RELAXED) != seq)
+      break;
   }
-  while (!self->wake)
-    uv_cond_wait(&self->cond, &pool_mutex);
+  uv_mutex_lock(&pool_mutex);
+  spinning = 0;
+  return i < SPIN_ROUNDS;
 }
 
 static void worker(void* arg) {
   void (*work)(struct uv__work* w);
   struct pool_thread* self;
+  struct pool_thread* next;
   struct uv__work* w;
+  unsigned int streak;
   int slow;
 
   self = arg;
+  /* The name libuv gives its pool threads: tools (top -H, perf, gdb) and
+   * programs that look for them by name find ours the same way. */
+  uv_thread_setname("libuv-worker");
   slow = 0;
+  streak = 0;
+  uv_mutex_lock(&pool_mutex);
   for (;;) {
-    w = take_claimed(self, &work);
-    if (w == NULL) {
-      uv_mutex_lock(&pool_mutex);
-      if (slow)
-        slow_running--;
-      for (;;) {
-        /* Stopping: queued work is abandoned, running work finishes. */
-        if (pool_stopping) {
-          uv_mutex_unlock(&pool_mutex);
-          return;
-        }
-        w = take_work(self, &slow);
-        if (w != NULL)
-          break;
-        wait_idle(self);
+    if (slow)
+      slow_running--;
+    next = NULL;
+    for (;;) {
+      /* Stopping: queued work is abandoned, running work finishes. */
+      if (pool_stopping) {
+        uv_mutex_unlock(&pool_mutex);
+        return;
       }
-      work = w->work;
-      w->work = NULL;  /* running: too late to cancel */
+      w = take_work(&slow);
+      if (w != NULL)
+        break;
+      if (streak > 1 && !spinning) {
+        streak = 0;
+        if (spin_for_work() && !pool_stopping) {
+          w = take_work(&slow);
+          if (w != NULL) {
+            /* Submitters left everything to us while we spun. */
+            if (!uv__queue_empty(&run_queue))
+              next = pop_idle(-1);
+            break;
+          }
+        }
+        continue;
+      }
+      streak = 0;
+      self->cpu = uv_thread_getcpu();
+      self->next_idle = idle_stack;
+      idle_stack = self;
+      idle_count++;
       uv_mutex_unlock(&pool_mutex);
+      uv_sem_wait(&self->wake);
+      uv_mutex_lock(&pool_mutex);
     }
+    work = w->work;
+    w->work = NULL;  /* running: too late to cancel */
+    uv_mutex_unlock(&pool_mutex);
+    if (next != NULL)
+      uv_sem_post(&next->wake);
+    streak++;
 
     work(w);
     post_done(w);
+    uv_mutex_lock(&pool_mutex);
   }
 }
 
@@ -366,15 +308,13 @@ static void pool_init(void) {
     fprintf(stderr, "uvcore: cannot create the thread pool's lock\n");
     abort();
   }
-  uv__queue_init(&fast_queue);
-  uv__queue_init(&slow_queue);
-  fast_len = 0;
-  incoming = NULL;
+  uv__queue_init(&run_queue);
+  uv__queue_init(&parked);
   idle_stack = NULL;
   idle_count = 0;
+  spinning = 0;  /* a fork may have caught a parent's thread spinning */
   pool_stopping = 0;
   slow_running = 0;
-  slow_turn = 0;
 
   n = pool_size_from_env();
   pool_threads = uv__calloc(n, sizeof(pool_threads[0]));
@@ -382,29 +322,17 @@ static void pool_init(void) {
   if (pool_threads != NULL) {
     /* A thread that fails to start (limits, memory) shrinks the pool; an
      * empty pool still works, running work inline in uv__work_submit.
-     * Threads already running read pool_nthreads (to scan their peers)
-     * under pool_mutex, so it changes under the lock too, and only ever
-     * covers fully initialised entries. */
+     * Nothing reads pool_nthreads concurrently: submitters wait for
+     * uv_once, and the threads never look at it. */
     for (i = 0; i < n; i++) {
       t = &pool_threads[pool_nthreads];
-      uv__queue_init(&t->claimed);
-      if (uv_cond_init(&t->cond))
+      if (uv_sem_init(&t->wake, 0))
         break;
-      if (uv_mutex_init(&t->claim_mutex)) {
-        uv_cond_destroy(&t->cond);
-        break;
-      }
-      uv_mutex_lock(&pool_mutex);
-      pool_nthreads++;
-      uv_mutex_unlock(&pool_mutex);
       if (uv_thread_create(&t->tid, worker, t)) {
-        uv_mutex_lock(&pool_mutex);
-        pool_nthreads--;
-        uv_mutex_unlock(&pool_mutex);
-        uv_mutex_destroy(&t->claim_mutex);
-        uv_cond_destroy(&t->cond);
+        uv_sem_destroy(&t->wake);
         break;
       }
+      pool_nthreads++;
     }
   }
   slow_limit = (pool_nthreads + 1) / 2;
@@ -417,14 +345,15 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
                      enum uv__work_kind kind,
                      void (*work)(struct uv__work* w),
                      void (*done)(struct uv__work* w, int status)) {
-  struct uv__queue* q;
+  struct pool_thread* t;
+  int cpu;
 
   uv_once(&pool_once, pool_init);
 
   w->loop = loop;
   w->work = work;
   w->done = done;
-  w->kind = (unsigned int) kind & KIND_MASK;
+  w->kind = (unsigned int) kind;
 
   if (pool_nthreads == 0) {
     /* No thread could be started: degrade to running on the caller's
@@ -435,19 +364,18 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
     return;
   }
 
-  q = __atomic_load_n(&incoming, __ATOMIC_RELAXED);
-  do
-    w->wq.next = q;
-  while (!__atomic_compare_exchange_n(&incoming, &q, &w->wq, 1,
-                                      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
-
-  /* Pairs with wait_idle().  Nobody idle: every thread is busy and comes
-   * back to the queues by itself. */
-  if (__atomic_load_n(&idle_count, __ATOMIC_SEQ_CST) == 0)
-    return;
+  cpu = uv_thread_getcpu();
   uv_mutex_lock(&pool_mutex);
-  wake_one();
+  if (!uv__queue_empty(&run_queue) || idle_count != pool_nthreads)
+    cpu = -1;
+  uv__queue_insert_tail(&run_queue, &w->wq);
+  __atomic_store_n(&submit_seq, submit_seq + 1, __ATOMIC_RELAXED);
+  t = spinning ? NULL : pop_idle(cpu);
   uv_mutex_unlock(&pool_mutex);
+  /* Nobody idle: every thread is busy and comes back to the queue by
+   * itself. */
+  if (t != NULL)
+    uv_sem_post(&t->wake);
 }
 
 /* Runs the done callbacks of finished work.  The queue is taken under the
@@ -475,75 +403,50 @@ void uv__work_done(uv_loop_t* loop) {
   }
 }
 
-enum {
-  CANCEL_BUSY,       /* running or finished */
-  CANCEL_NOW,        /* unlinked: the caller must post it */
-  CANCEL_ALREADY     /* cancelled before, callback still to come */
-};
-
-/* Unlinks w if it has not started.  The lock of the list w is in must be
- * held. */
-static int unlink_unstarted(struct uv__work* w) {
-  if (w->work == cancelled_work)
-    return CANCEL_ALREADY;
-  if (w->work == NULL)
-    return CANCEL_BUSY;
-  uv__queue_remove(&w->wq);
-  w->work = cancelled_work;
-  return CANCEL_NOW;
-}
-
 /* Cancels w if no thread has started it; loop thread only.  Cancelling
  * again before the callback ran succeeds again, as in libuv; once the
  * callback ran, the request is finished and the answer is UV_EBUSY. */
 static int work_cancel(struct uv__work* w) {
-  struct pool_thread* t;
-  unsigned int owner;
   int r;
 
   if (!pool_started)
     return UV_EBUSY;
   uv_mutex_lock(&pool_mutex);
-  /* Unlinking needs the item in a doubly linked list, not the stack. */
-  drain_incoming();
-  owner = w->kind >> OWNER_SHIFT;
-  if (owner == 0) {
-    r = unlink_unstarted(w);
-    if (r == CANCEL_NOW && work_kind(w) != UV__WORK_SLOW_IO)
-      fast_len--;
-  } else if (owner <= pool_nthreads) {
-    /* Claimed: its owner may be starting it right now. */
-    t = &pool_threads[owner - 1];
-    uv_mutex_lock(&t->claim_mutex);
-    r = unlink_unstarted(w);
-    uv_mutex_unlock(&t->claim_mutex);
+  if (w->work == cancelled_work) {
+    r = 0;  /* its callback is still to come */
+  } else if (w->work == NULL) {
+    r = UV_EBUSY;
   } else {
-    r = CANCEL_BUSY;  /* claimed by a pool that no longer exists */
+    uv__queue_remove(&w->wq);  /* from run_queue or parked */
+    w->work = cancelled_work;
+    r = 1;
   }
   uv_mutex_unlock(&pool_mutex);
-  if (r == CANCEL_BUSY)
-    return UV_EBUSY;
-  if (r == CANCEL_NOW)
+  if (r == 1) {
     post_done(w);
-  return 0;
+    r = 0;
+  }
+  return r;
 }
 
 void uv__threadpool_cleanup(void) {
   static const uv_once_t fresh_once = UV_ONCE_INIT;
+  struct pool_thread* t;
   unsigned int i;
 
   if (!pool_started)
     return;
   uv_mutex_lock(&pool_mutex);
   pool_stopping = 1;
-  while (idle_stack != NULL)
-    wake_one();
+  /* A thread that is not idle now sees pool_stopping before it would
+   * sleep; one that is idle needs its post. */
+  while ((t = pop_idle(-1)) != NULL)
+    uv_sem_post(&t->wake);
   uv_mutex_unlock(&pool_mutex);
 
   for (i = 0; i < pool_nthreads; i++) {
     uv_thread_join(&pool_threads[i].tid);
-    uv_mutex_destroy(&pool_threads[i].claim_mutex);
-    uv_cond_destroy(&pool_threads[i].cond);
+    uv_sem_destroy(&pool_threads[i].wake);
   }
 
   uv__free(pool_threads);

@@ -518,6 +518,383 @@ TEST(threadpool_no_work_behind_blocked_job) {
   return 0;
 }
 
+/* ---- every thread busy: nothing more starts, everything cancels ------- */
+
+/* Work queued while every thread is stuck stays queued: nothing starts
+ * before a thread is free, and every request of every kind (user work,
+ * file system, DNS) can be cancelled, however many were queued. */
+#define BUSY_N 60
+
+static int busy_work_runs;
+static int busy_after_cancelled;
+static int busy_fs_cancelled;
+static int busy_dns_cancelled;
+
+static void busy_work(uv_work_t* req) {
+  (void) req;
+  __atomic_fetch_add(&busy_work_runs, 1, __ATOMIC_SEQ_CST);
+}
+
+static void busy_after(uv_work_t* req, int status) {
+  (void) req;
+  ASSERT_EQ(status, UV_ECANCELED);
+  busy_after_cancelled++;
+}
+
+static void busy_fs_cb(uv_fs_t* req) {
+  ASSERT_EQ(req->result, UV_ECANCELED);
+  uv_fs_req_cleanup(req);
+  busy_fs_cancelled++;
+}
+
+static void busy_dns_cb(uv_getaddrinfo_t* req, int status,
+                        struct addrinfo* res) {
+  (void) req;
+  ASSERT_EQ(status, UV_EAI_CANCELED);
+  ASSERT_NULL(res);
+  busy_dns_cancelled++;
+}
+
+TEST(threadpool_all_busy_cancel_everything) {
+  static uv_work_t reqs[BUSY_N];
+  static uv_fs_t fs_reqs[BUSY_N / 4];
+  static uv_getaddrinfo_t dns_reqs[BUSY_N / 4];
+  uv_work_t blockers[4];
+  uv_loop_t loop;
+  int i;
+  int j;
+
+  ASSERT_OK(setenv("UV_THREADPOOL_SIZE", "4", 1));
+  ASSERT_OK(uv_sem_init(&block_started, 0));
+  ASSERT_OK(uv_sem_init(&block_release, 0));
+  ASSERT_OK(uv_loop_init(&loop));
+
+  /* Half the work is queued right behind the blockers, before any
+   * thread is known to be busy (a pool that lets a thread reserve part of
+   * a backlog would reserve it here), half once they all are.  The kinds
+   * are interleaved, so slow work sits among the rest. */
+  for (i = 0; i < 4; i++)
+    ASSERT_OK(uv_queue_work(&loop, &blockers[i], block_work, block_after));
+  for (i = 0; i < BUSY_N; i++) {
+    if (i == BUSY_N / 2) {
+      for (j = 0; j < 4; j++)
+        uv_sem_wait(&block_started);
+    }
+    ASSERT_OK(uv_queue_work(&loop, &reqs[i], busy_work, busy_after));
+    if (i % 4 == 1)
+      ASSERT_OK(uv_fs_stat(&loop, &fs_reqs[i / 4], ".", busy_fs_cb));
+    if (i % 4 == 3)
+      ASSERT_OK(uv_getaddrinfo(&loop, &dns_reqs[i / 4], busy_dns_cb,
+                               "localhost", NULL, NULL));
+  }
+  /* Let the threads get as far as they would: nothing may start. */
+  for (i = 0; i < 100; i++)
+    sched_yield();
+  ASSERT_EQ(__atomic_load_n(&busy_work_runs, __ATOMIC_SEQ_CST), 0);
+  ASSERT_EQ(__atomic_load_n(&block_running, __ATOMIC_SEQ_CST), 4);
+
+  /* Newest first, then the other kinds: the order does not matter. */
+  for (i = BUSY_N - 1; i >= 0; i--)
+    ASSERT_OK(uv_cancel((uv_req_t*) &reqs[i]));
+  for (i = 0; i < BUSY_N / 4; i++) {
+    ASSERT_OK(uv_cancel((uv_req_t*) &fs_reqs[i]));
+    ASSERT_OK(uv_cancel((uv_req_t*) &dns_reqs[i]));
+  }
+  for (i = 0; i < 4; i++)
+    ASSERT_EQ(uv_cancel((uv_req_t*) &blockers[i]), UV_EBUSY);
+
+  /* Every cancellation completes while the blockers still block. */
+  while (busy_after_cancelled + busy_fs_cancelled + busy_dns_cancelled <
+         BUSY_N + BUSY_N / 2)
+    ASSERT_EQ(uv_run(&loop, UV_RUN_ONCE), 1);
+  ASSERT_EQ(busy_after_cancelled, BUSY_N);
+  ASSERT_EQ(busy_fs_cancelled, BUSY_N / 4);
+  ASSERT_EQ(busy_dns_cancelled, BUSY_N / 4);
+  ASSERT_EQ(block_after_runs, 0);
+
+  /* Released, the threads find nothing else to run. */
+  for (i = 0; i < 4; i++)
+    uv_sem_post(&block_release);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(block_after_runs, 4);
+  ASSERT_EQ(busy_work_runs, 0);
+  ASSERT_EQ(busy_after_cancelled, BUSY_N);
+  close_loop_and_check(&loop);
+  uv_sem_destroy(&block_started);
+  uv_sem_destroy(&block_release);
+  return 0;
+}
+
+/* ---- submission order --------------------------------------------------- */
+
+/* With one thread, work starts in submission order whatever its kind:
+ * slow work (DNS) neither jumps ahead of earlier work nor falls behind
+ * later work.  Completions reach the loop in the order the thread
+ * finished them, so the order of the callbacks is the order of starts;
+ * the internal slow item and the user work also record their starts. */
+#define ORDER_N 7
+
+static int order_started[ORDER_N];
+static int order_nstarted;
+static int order_done[ORDER_N];
+static int order_ndone;
+static struct uv__work order_slow;
+
+static void order_note_done(int id) {
+  ASSERT_LT(order_ndone, ORDER_N);
+  order_done[order_ndone++] = id;
+}
+
+static void order_work(uv_work_t* req) {
+  order_started[order_nstarted++] = (int) (intptr_t) req->data;
+}
+
+static void order_after(uv_work_t* req, int status) {
+  ASSERT_OK(status);
+  order_note_done((int) (intptr_t) req->data);
+}
+
+static void order_slow_work(struct uv__work* w) {
+  (void) w;
+  order_started[order_nstarted++] = 3;
+}
+
+static void order_slow_done(struct uv__work* w, int status) {
+  (void) w;
+  ASSERT_OK(status);
+  order_note_done(3);
+}
+
+static void order_fs_cb(uv_fs_t* req) {
+  ASSERT_OK(req->result);
+  uv_fs_req_cleanup(req);
+  order_note_done((int) (intptr_t) req->data);
+}
+
+static void order_dns_cb(uv_getaddrinfo_t* req, int status,
+                         struct addrinfo* res) {
+  (void) status;  /* the answer does not matter, only when it came */
+  uv_freeaddrinfo(res);
+  order_note_done((int) (intptr_t) req->data);
+}
+
+TEST(threadpool_fifo_across_kinds) {
+  uv_work_t blocker;
+  uv_work_t work[3];
+  uv_getaddrinfo_t dns;
+  uv_async_t keepalive;
+  uv_fs_t fs;
+  uv_loop_t loop;
+  int i;
+
+  ASSERT_OK(setenv("UV_THREADPOOL_SIZE", "1", 1));
+  ASSERT_OK(uv_sem_init(&block_started, 0));
+  ASSERT_OK(uv_sem_init(&block_release, 0));
+  ASSERT_OK(uv_loop_init(&loop));
+  /* The internal item is nobody's request: keep uv_run polling. */
+  ASSERT_OK(uv_async_init(&loop, &keepalive, NULL));
+
+  /* Hold the only thread, so the whole sequence is queued first. */
+  ASSERT_OK(uv_queue_work(&loop, &blocker, block_work, block_after));
+  uv_sem_wait(&block_started);
+
+  /* 0 work, 1 work, 2 DNS, 3 slow (internal), 4 fs, 5 work. */
+  work[0].data = (void*) (intptr_t) 0;
+  ASSERT_OK(uv_queue_work(&loop, &work[0], order_work, order_after));
+  work[1].data = (void*) (intptr_t) 1;
+  ASSERT_OK(uv_queue_work(&loop, &work[1], order_work, order_after));
+  dns.data = (void*) (intptr_t) 2;
+  ASSERT_OK(uv_getaddrinfo(&loop, &dns, order_dns_cb, "localhost", NULL,
+                           NULL));
+  uv__work_submit(&loop, &order_slow, UV__WORK_SLOW_IO, order_slow_work,
+                  order_slow_done);
+  fs.data = (void*) (intptr_t) 4;
+  ASSERT_OK(uv_fs_stat(&loop, &fs, ".", order_fs_cb));
+  work[2].data = (void*) (intptr_t) 5;
+  ASSERT_OK(uv_queue_work(&loop, &work[2], order_work, order_after));
+  ASSERT_EQ(order_nstarted, 0);
+
+  uv_sem_post(&block_release);
+  while (order_ndone < 6)
+    ASSERT_EQ(uv_run(&loop, UV_RUN_ONCE), 1);
+  for (i = 0; i < 6; i++)
+    ASSERT_EQ(order_done[i], i);
+  ASSERT_EQ(order_nstarted, 4);
+  ASSERT_EQ(order_started[0], 0);
+  ASSERT_EQ(order_started[1], 1);
+  ASSERT_EQ(order_started[2], 3);
+  ASSERT_EQ(order_started[3], 5);
+
+  uv_close((uv_handle_t*) &keepalive, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(block_after_runs, 1);
+  close_loop_and_check(&loop);
+  uv_sem_destroy(&block_started);
+  uv_sem_destroy(&block_release);
+  return 0;
+}
+
+/* ---- no head-of-line blocking ------------------------------------------ */
+
+/* Two threads, one stuck in a job: everything queued afterwards runs on
+ * the other thread, at once.  Then the same behind slow work that the
+ * cap holds back (two threads allow one slow item at a time): the work
+ * queued after it runs, and the held-back item can still be cancelled. */
+#define HOL_N 10
+
+static uv_thread_t hol_stuck_thread;
+static uv_thread_t hol_ran_on[HOL_N];
+static int hol_done;
+static struct uv__work hol_slow;
+static int hol_slow_started;
+static int hol_slow_done;
+static int hol_dns_cancelled;
+static uv_sem_t hol_slow_release;
+
+static void hol_block_work(uv_work_t* req) {
+  hol_stuck_thread = uv_thread_self();
+  block_work(req);
+}
+
+static void hol_work(uv_work_t* req) {
+  hol_ran_on[(intptr_t) req->data] = uv_thread_self();
+}
+
+static void hol_after(uv_work_t* req, int status) {
+  ASSERT_OK(status);
+  ASSERT(!uv_thread_equal(&hol_ran_on[(intptr_t) req->data],
+                          &hol_stuck_thread));
+  hol_done++;
+}
+
+static void hol_slow_work(struct uv__work* w) {
+  (void) w;
+  hol_stuck_thread = uv_thread_self();
+  __atomic_fetch_add(&hol_slow_started, 1, __ATOMIC_SEQ_CST);
+  uv_sem_wait(&hol_slow_release);
+}
+
+static void hol_slow_done_cb(struct uv__work* w, int status) {
+  (void) w;
+  ASSERT_OK(status);
+  hol_slow_done++;
+}
+
+static void hol_dns_cb(uv_getaddrinfo_t* req, int status,
+                       struct addrinfo* res) {
+  (void) req;
+  ASSERT_EQ(status, UV_EAI_CANCELED);
+  ASSERT_NULL(res);
+  hol_dns_cancelled++;
+}
+
+TEST(threadpool_no_head_of_line_blocking) {
+  uv_getaddrinfo_t dns;
+  uv_work_t blocker;
+  uv_work_t reqs[HOL_N];
+  uv_async_t keepalive;
+  uv_loop_t loop;
+  int i;
+
+  ASSERT_OK(setenv("UV_THREADPOOL_SIZE", "2", 1));
+  ASSERT_OK(uv_sem_init(&block_started, 0));
+  ASSERT_OK(uv_sem_init(&block_release, 0));
+  ASSERT_OK(uv_sem_init(&hol_slow_release, 0));
+  ASSERT_OK(uv_loop_init(&loop));
+  /* The internal slow item is nobody's request: keep uv_run polling. */
+  ASSERT_OK(uv_async_init(&loop, &keepalive, NULL));
+
+  ASSERT_OK(uv_queue_work(&loop, &blocker, hol_block_work, block_after));
+  uv_sem_wait(&block_started);
+  for (i = 0; i < HOL_N; i++) {
+    reqs[i].data = (void*) (intptr_t) i;
+    ASSERT_OK(uv_queue_work(&loop, &reqs[i], hol_work, hol_after));
+  }
+  while (hol_done < HOL_N)
+    ASSERT_EQ(uv_run(&loop, UV_RUN_ONCE), 1);
+  ASSERT_EQ(__atomic_load_n(&block_running, __ATOMIC_SEQ_CST), 1);
+  ASSERT_EQ(block_after_runs, 0);
+
+  /* The free thread takes a slow item and sticks in it... */
+  uv__work_submit(&loop, &hol_slow, UV__WORK_SLOW_IO, hol_slow_work,
+                  hol_slow_done_cb);
+  while (__atomic_load_n(&hol_slow_started, __ATOMIC_SEQ_CST) == 0)
+    sched_yield();
+  /* ...so a DNS request now waits for the cap, with work behind it. */
+  ASSERT_OK(uv_getaddrinfo(&loop, &dns, hol_dns_cb, "localhost", NULL,
+                           NULL));
+  hol_done = 0;
+  for (i = 0; i < HOL_N; i++)
+    ASSERT_OK(uv_queue_work(&loop, &reqs[i], hol_work, hol_after));
+  /* Freed, the first thread passes over the DNS request and runs all the
+   * work behind it. */
+  uv_sem_post(&block_release);
+  while (hol_done < HOL_N || block_after_runs < 1)
+    ASSERT_EQ(uv_run(&loop, UV_RUN_ONCE), 1);
+  ASSERT_EQ(__atomic_load_n(&hol_slow_started, __ATOMIC_SEQ_CST), 1);
+  ASSERT_EQ(hol_slow_done, 0);
+
+  /* Held back, never started: cancellable. */
+  ASSERT_OK(uv_cancel((uv_req_t*) &dns));
+  while (hol_dns_cancelled == 0)
+    ASSERT_EQ(uv_run(&loop, UV_RUN_ONCE), 1);
+  uv_sem_post(&hol_slow_release);
+  while (hol_slow_done == 0)
+    ASSERT_EQ(uv_run(&loop, UV_RUN_ONCE), 1);
+
+  uv_close((uv_handle_t*) &keepalive, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(hol_dns_cancelled, 1);
+  close_loop_and_check(&loop);
+  uv_sem_destroy(&block_started);
+  uv_sem_destroy(&block_release);
+  uv_sem_destroy(&hol_slow_release);
+  return 0;
+}
+
+/* ---- thread names ------------------------------------------------------- */
+
+/* Pool threads carry libuv's name for them, as the C library reports it
+ * and, on Linux, as the kernel shows it to ps and top. */
+static char name_seen[64];
+static char name_comm[64];
+
+static void name_work(uv_work_t* req) {
+  uv_thread_t self;
+#if defined(__linux__)
+  FILE* f;
+#endif
+
+  (void) req;
+  self = uv_thread_self();
+  if (uv_thread_getname(&self, name_seen, sizeof(name_seen)))
+    name_seen[0] = '\0';
+#if defined(__linux__)
+  f = fopen("/proc/thread-self/comm", "re");
+  if (f != NULL) {
+    if (fgets(name_comm, sizeof(name_comm), f) == NULL)
+      name_comm[0] = '\0';
+    fclose(f);
+  }
+  name_comm[strcspn(name_comm, "\n")] = '\0';
+#endif
+}
+
+TEST(threadpool_thread_name) {
+  uv_loop_t loop;
+  uv_work_t req;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_queue_work(&loop, &req, name_work, NULL));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_STR_EQ(name_seen, "libuv-worker");
+#if defined(__linux__)
+  ASSERT_STR_EQ(name_comm, "libuv-worker");
+#endif
+  close_loop_and_check(&loop);
+  return 0;
+}
+
 /* ---- pool size ---------------------------------------------------------- */
 
 static void check_pool_size(const char* env, int expect) {
