@@ -34,7 +34,8 @@ enum {
 /* Loop state bits (loop->priv.flags). */
 enum {
   UV__LOOP_BLOCK_SIGPROF = 0x01,
-  UV__LOOP_METRICS_IDLE = 0x02
+  UV__LOOP_METRICS_IDLE = 0x02,
+  UV__LOOP_POLL_WAITING = 0x04    /* the last poll's events were waiting */
 };
 
 /* ---- allocator (allocator.c) ------------------------------------------ */
@@ -157,5 +158,8 @@ void uv__threadpool_cleanup(void);
 void uv__metrics_poll_enter(uv_loop_t* loop);
 void uv__metrics_poll_leave(uv_loop_t* loop, unsigned int nevents,
                             int was_waiting);
+/* Events beyond the one the poll counted, from the same wake-up (each
+ * completed thread-pool request is an event, as in libuv). */
+void uv__metrics_more_events(uv_loop_t* loop, unsigned int n);
 
 #endif /* UV_SRC_INTERNAL_H */

@@ -20,8 +20,12 @@ void uv__metrics_poll_leave(uv_loop_t* loop, unsigned int nevents,
   uint64_t now;
 
   loop->priv.events += nevents;
-  if (was_waiting)
+  if (was_waiting) {
     loop->priv.events_waiting += nevents;
+    loop->priv.flags |= UV__LOOP_POLL_WAITING;
+  } else {
+    loop->priv.flags &= ~UV__LOOP_POLL_WAITING;
+  }
   if (!(loop->priv.flags & UV__LOOP_METRICS_IDLE))
     return;
 
@@ -32,6 +36,12 @@ void uv__metrics_poll_leave(uv_loop_t* loop, unsigned int nevents,
     loop->priv.poll_entry_time = 0;
   }
   uv_mutex_unlock(&loop->priv.metrics_mutex);
+}
+
+void uv__metrics_more_events(uv_loop_t* loop, unsigned int n) {
+  loop->priv.events += n;
+  if (loop->priv.flags & UV__LOOP_POLL_WAITING)
+    loop->priv.events_waiting += n;
 }
 
 int uv_metrics_info(uv_loop_t* loop, uv_metrics_t* metrics) {

@@ -384,13 +384,16 @@ void uv__work_done(uv_loop_t* loop) {
   struct uv__queue done;
   struct uv__queue* q;
   struct uv__work* w;
+  unsigned int n;
   int status;
 
   uv_mutex_lock(&loop->priv.wq_mutex);
   uv__queue_move(&loop->priv.wq, &done);
   uv_mutex_unlock(&loop->priv.wq_mutex);
 
+  n = 0;
   while (!uv__queue_empty(&done)) {
+    n++;
     q = uv__queue_head(&done);
     uv__queue_remove(q);
     w = uv__container_of(q, struct uv__work, wq);
@@ -401,6 +404,9 @@ void uv__work_done(uv_loop_t* loop) {
     }
     w->done(w, status);
   }
+  /* The wake-up that brought them was counted once already. */
+  if (n > 1)
+    uv__metrics_more_events(loop, n - 1);
 }
 
 /* Cancels w if no thread has started it; loop thread only.  Cancelling

@@ -445,3 +445,39 @@ TEST(conf_public_members) {
   close_loop_and_check(&loop);
   return 0;
 }
+
+/* 10. Each completed thread-pool request counts as an event in the loop
+ * metrics, as in libuv, however many arrive with one wake-up. */
+static uv_sem_t metrics_sem;
+
+static void metrics_work_cb(uv_work_t* req) {
+  (void) req;
+  uv_sem_post(&metrics_sem);
+}
+
+static void metrics_after_cb(uv_work_t* req, int status) {
+  (void) req;
+  ASSERT_OK(status);
+}
+
+TEST(conf_metrics_pool_events) {
+  uv_work_t reqs[10];
+  uv_metrics_t m;
+  uv_loop_t loop;
+  int i;
+
+  ASSERT_OK(uv_sem_init(&metrics_sem, 0));
+  ASSERT_OK(uv_loop_init(&loop));
+  for (i = 0; i < 10; i++)
+    ASSERT_OK(uv_queue_work(&loop, &reqs[i], metrics_work_cb,
+                            metrics_after_cb));
+  /* Let them all finish first, so they reach the loop together. */
+  for (i = 0; i < 10; i++)
+    uv_sem_wait(&metrics_sem);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(uv_metrics_info(&loop, &m));
+  ASSERT_EQ(m.events, 10);
+  uv_sem_destroy(&metrics_sem);
+  close_loop_and_check(&loop);
+  return 0;
+}
