@@ -25,12 +25,11 @@
  * again takes them first: work starts in submission order, skipping only
  * what the cap holds back, and each item is passed over at most once.
  *
- * Idle threads sleep on their own semaphore, stacked (the most recently
- * idle, hence cache-warm, on top).  A submitter pops one and posts its
- * semaphore after dropping pool_mutex, so the woken thread does not wake
- * up straight into a lock its waker still holds.  Every post targets a
- * distinct sleeper, so a burst of submissions costs at most one wake-up
- * per idle thread.
+ * Idle threads sleep on their own semaphore, queued in the order they went
+ * idle.  A submitter takes one and posts its semaphore after dropping
+ * pool_mutex, so the woken thread does not wake up straight into a lock
+ * its waker still holds.  Every post targets a distinct sleeper, so a
+ * burst of submissions costs at most one wake-up per idle thread.
  *
  * What dominates the latency of a lone request is not this code but the
  * scheduler: waking a thread on another, idle CPU costs an inter-processor
@@ -38,9 +37,12 @@
  * (loop to pool, pool to loop), while two threads that take turns on one
  * CPU hand over in a couple of microseconds.  Linux tends to wake a thread
  * on the CPU it last ran on, so when the pool is idle a submitter wakes a
- * thread that went idle on its own CPU (pop_idle).  The opposite trap is a
- * steady stream: a thread that empties the queue, sleeps and is woken
- * again for every job.  spin_for_work covers that.
+ * thread that went idle on its own CPU (pop_idle).  Failing that it wakes
+ * the one idle longest, as a condition variable would: measured here,
+ * always waking the most recently idle thread instead doubled the round
+ * trip, as the scheduler kept placing it away from the loop.  The opposite
+ * trap is a steady stream: a thread that empties the queue, sleeps and is
+ * woken again for every job.  spin_for_work covers that.
  *
  * Lock order: pool_mutex, then a loop's wq_mutex.
  */
@@ -61,7 +63,7 @@
 struct pool_thread {
   uv_thread_t tid;
   uv_sem_t wake;
-  struct pool_thread* next_idle;
+  struct uv__queue idle_link;  /* in idle_queue while it sleeps */
   int cpu;                     /* where it went idle; negative: unknown */
 };
 
@@ -71,7 +73,7 @@ static struct pool_thread* pool_threads;
 static unsigned int pool_nthreads;
 static int pool_started;
 static int pool_stopping;
-static struct pool_thread* idle_stack;
+static struct uv__queue idle_queue;  /* oldest idle first */
 static unsigned int idle_count;
 /* A thread is spinning (see spin_for_work); submitters leave it the work
  * rather than wake a sleeper. */
@@ -160,32 +162,33 @@ static struct uv__work* take_work(int* slow) {
   return NULL;
 }
 
-/* Takes an idle thread off the stack; pool_mutex held.  The caller posts
- * its semaphore once it has dropped the lock.  Prefers one that went idle
- * on `cpu`, the submitter's CPU (see uv__work_submit), looking a few deep
- * only; otherwise the top one. */
+/* Takes an idle thread off idle_queue; pool_mutex held.  The caller posts
+ * its semaphore once it has dropped the lock.  Prefers one of the few most
+ * recently idle that went idle on `cpu`, the submitter's CPU (see
+ * uv__work_submit); otherwise the one idle longest. */
 static struct pool_thread* pop_idle(int cpu) {
-  struct pool_thread** link;
+  struct uv__queue* q;
   struct pool_thread* t;
   int depth;
 
+  if (uv__queue_empty(&idle_queue))
+    return NULL;
+  t = NULL;
   if (cpu >= 0) {
-    link = &idle_stack;
-    for (depth = 0; depth < IDLE_SCAN && *link != NULL; depth++) {
-      t = *link;
-      if (t->cpu == cpu) {
-        *link = t->next_idle;
-        idle_count--;
-        return t;
+    q = idle_queue.prev;
+    for (depth = 0; depth < IDLE_SCAN && q != &idle_queue; depth++) {
+      if (uv__queue_data(q, struct pool_thread, idle_link)->cpu == cpu) {
+        t = uv__queue_data(q, struct pool_thread, idle_link);
+        break;
       }
-      link = &t->next_idle;
+      q = q->prev;
     }
   }
-  t = idle_stack;
-  if (t != NULL) {
-    idle_stack = t->next_idle;
-    idle_count--;
-  }
+  if (t == NULL)
+    t = uv__queue_data(uv__queue_head(&idle_queue), struct pool_thread,
+                       idle_link);
+  uv__queue_remove(&t->idle_link);
+  idle_count--;
   return t;
 }
 
@@ -258,8 +261,7 @@ static void worker(void* arg) {
       }
       streak = 0;
       self->cpu = uv_thread_getcpu();
-      self->next_idle = idle_stack;
-      idle_stack = self;
+      uv__queue_insert_tail(&idle_queue, &self->idle_link);
       idle_count++;
       uv_mutex_unlock(&pool_mutex);
       uv_sem_wait(&self->wake);
@@ -310,7 +312,7 @@ static void pool_init(void) {
   }
   uv__queue_init(&run_queue);
   uv__queue_init(&parked);
-  idle_stack = NULL;
+  uv__queue_init(&idle_queue);
   idle_count = 0;
   spinning = 0;  /* a fork may have caught a parent's thread spinning */
   pool_stopping = 0;
