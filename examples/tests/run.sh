@@ -1,0 +1,128 @@
+#!/bin/sh
+# Integration tests of the examples, one ctest test per program:
+#   sh run.sh NAME BINDIR
+# runs BINDIR/NAME in a scratch directory and checks what it did.  Every
+# wait is bounded; background processes and the scratch directory are
+# removed on exit, pass or fail.  Exit 77 (ctest: skipped) when a tool the
+# test needs is missing.
+set -eu
+
+name=$1
+bin=$(cd "$2" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/uvex-$name.XXXXXX")
+bg_pids=""
+
+cleanup() {
+  for p in $bg_pids; do
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+cd "$tmp"
+
+fail() {
+  echo "FAIL example_$name: $*" >&2
+  for f in out err; do
+    [ -s "$tmp/$f" ] && sed "s/^/  $f| /" "$tmp/$f" >&2
+  done
+  exit 1
+}
+
+# expect FILE REGEX: the file has a line matching the extended regex.
+expect() {
+  grep -Eq -- "$2" "$1" || fail "no line matching '$2' in $1"
+}
+
+# wait_for FILE REGEX: up to 10 s for a line to appear (another process
+# writes the file).
+wait_for() {
+  i=0
+  while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -le 200 ] || fail "timed out waiting for '$2' in $1"
+    sleep 0.05
+  done
+}
+
+# start_bg CMD...: runs in the background with stdout in out, stderr in
+# err; the pid is in $bg.
+start_bg() {
+  "$@" >out 2>err &
+  bg=$!
+  bg_pids="$bg_pids $bg"
+}
+
+# stop_bg PID SIGNAL: signals the process and expects a clean exit 0 within
+# 10 s.
+stop_bg() {
+  kill -"$2" "$1"
+  i=0
+  while kill -0 "$1" 2>/dev/null && [ -d "/proc/$1" ] &&
+        ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -le 200 ] || fail "pid $1 still running 10 s after SIG$2"
+    sleep 0.05
+  done
+  st=0
+  wait "$1" || st=$?
+  [ $st -eq 0 ] || fail "exit status $st after SIG$2"
+}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "skip: $1 not found"; exit 77; }
+}
+
+# The port a server printed as "listening on 127.0.0.1:PORT".
+port_of() {
+  sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1" | head -n 1
+}
+
+x="$bin/$name"
+
+case $name in
+helloworld)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out '^uvcore, libuv API 1\.[0-9]+\.[0-9]+'
+  expect out '^uv_run returned 0: nothing to do$'
+  expect out '^Now quitting\.$'
+  ;;
+default-loop)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out 'same loop on every call: yes$'
+  expect out '^alive before running: 0$'
+  expect out '^default loop closed$'
+  ;;
+idle-basic)
+  "$x" 20000 >out 2>err || fail "exit status $?"
+  expect out '^idle callback ran 20000 times in '
+  ;;
+idle-compute)
+  { printf 'hello\n'; sleep 0.2; printf 'world\n'; } | "$x" >out 2>err ||
+    fail "exit status $?"
+  expect out '^typed: hello$'
+  expect out '^typed: world$'
+  expect out '^end of input after [1-9][0-9]* slices of background work$'
+  # A regular file as standard input works the same way.
+  printf 'from a file\n' >in
+  "$x" <in >out 2>err || fail "exit status $?"
+  expect out '^typed: from a file$'
+  ;;
+ref-timer)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out '^job done after (1[5-9][0-9]|[2-9][0-9][0-9]|[0-9]{4}) ms$'
+  # The collector ran ~15 times and was still active when uv_run returned.
+  expect out 'collector still active \(1\), having run ([5-9]|[1-9][0-9]) times$'
+  ;;
+uvstop)
+  "$x" >out 2>err || fail "exit status $?"
+  [ "$(grep -c '^idle callback' out)" -eq 5 ] || fail "not 5 idle callbacks"
+  expect out '^stopped after 5 calls; uv_run returned 1, loop alive 1$'
+  ;;
+*)
+  fail "no test for this example"
+  ;;
+esac
+echo "ok example_$name"
