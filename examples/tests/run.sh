@@ -121,6 +121,53 @@ uvstop)
   [ "$(grep -c '^idle callback' out)" -eq 5 ] || fail "not 5 idle callbacks"
   expect out '^stopped after 5 calls; uv_run returned 1, loop alive 1$'
   ;;
+uvcat)
+  need python3
+  head -c 300000 /dev/urandom >data
+  for k in file pipe unix tcp tty; do
+    python3 "$here/stdio.py" file $k data got -- "$x" data 2>err ||
+      fail "stdout a $k: exit status $?"
+    cmp -s data got || fail "stdout a $k: the copy differs"
+  done
+  # A missing file is reported and skipped; the others are copied.
+  st=0
+  "$x" data missing data >out 2>err || st=$?
+  [ $st -eq 1 ] || fail "exit status $st with a missing file"
+  expect err '^uvcat: missing: no such file or directory \(ENOENT\)$'
+  cat data data | cmp -s - out || fail "the files around a missing one differ"
+  # A reader that goes away: EPIPE, reported, exit status 1.
+  { st=0; "$x" data data data 2>err || st=$?; echo $st >status; } |
+    head -c 10 >/dev/null
+  expect status '^1$'
+  expect err 'broken pipe \(EPIPE\)$'
+  ;;
+uvtee)
+  need python3
+  seq 1 20000 >data
+  for k in file pipe unix tcp tty; do
+    rm -f copy
+    python3 "$here/stdio.py" $k pipe data got -- "$x" copy 2>err ||
+      fail "stdin a $k: exit status $?"
+    cmp -s data got || fail "stdin a $k: standard output differs"
+    cmp -s data copy || fail "stdin a $k: the file differs"
+  done
+  for k in file unix tcp tty; do
+    rm -f copy
+    python3 "$here/stdio.py" pipe $k data got -- "$x" copy 2>err ||
+      fail "stdout a $k: exit status $?"
+    cmp -s data got || fail "stdout a $k: standard output differs"
+    cmp -s data copy || fail "stdout a $k: the file differs"
+  done
+  # Binary data, file to file.
+  head -c 300000 /dev/urandom >bin
+  "$x" copy <bin >got 2>err || fail "file to file: exit status $?"
+  cmp -s bin got && cmp -s bin copy || fail "file to file: the copies differ"
+  # A file that cannot be created: a clear error, not a hang.
+  st=0
+  "$x" no/such/dir/f <bin >out 2>err || st=$?
+  [ $st -eq 1 ] || fail "exit status $st for an impossible file"
+  expect err '^uvtee: no/such/dir/f: no such file or directory \(ENOENT\)$'
+  ;;
 *)
   fail "no test for this example"
   ;;
