@@ -55,20 +55,39 @@ start_bg() {
   bg_pids="$bg_pids $bg"
 }
 
-# stop_bg PID SIGNAL: signals the process and expects a clean exit 0 within
-# 10 s.
-stop_bg() {
-  kill -"$2" "$1"
+# wait_exit PID: up to 10 s for a background process to end; its exit
+# status is then in $st.
+wait_exit() {
   i=0
-  while kill -0 "$1" 2>/dev/null && [ -d "/proc/$1" ] &&
-        ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
+  while [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
     i=$((i + 1))
-    [ $i -le 200 ] || fail "pid $1 still running 10 s after SIG$2"
+    [ $i -le 200 ] || fail "pid $1 still running after 10 s"
     sleep 0.05
   done
   st=0
   wait "$1" || st=$?
+}
+
+# stop_bg PID SIGNAL: signals the process and expects exit status 0.
+stop_bg() {
+  kill -"$2" "$1"
+  wait_exit "$1"
   [ $st -eq 0 ] || fail "exit status $st after SIG$2"
+}
+
+# fd_count PID: how many descriptors the process has open.
+fd_count() {
+  ls "/proc/$1/fd" | wc -l
+}
+
+# same_fds PID N: up to 10 s for the process to be back at N descriptors.
+same_fds() {
+  i=0
+  while [ "$(fd_count "$1")" -ne "$2" ]; do
+    i=$((i + 1))
+    [ $i -le 200 ] || fail "pid $1 has $(fd_count "$1") descriptors, had $2"
+    sleep 0.05
+  done
 }
 
 need() {
@@ -167,6 +186,58 @@ uvtee)
   "$x" no/such/dir/f <bin >out 2>err || st=$?
   [ $st -eq 1 ] || fail "exit status $st for an impossible file"
   expect err '^uvtee: no/such/dir/f: no such file or directory \(ENOENT\)$'
+  ;;
+onchange)
+  : >f1
+  : >f2
+  start_bg "$x" -n 2 'echo "changed: $*" >>log' f1 f2
+  wait_for out '^watching 2 files$'
+  echo a >>f1
+  wait_for out '^command exit status 0, signal 0$'
+  echo b >>f2
+  wait_exit $bg
+  [ $st -eq 0 ] || fail "exit status $st"
+  expect out '^f1: changed$'
+  expect out '^f2: changed$'
+  expect log '^changed: f1$'
+  expect log '^changed: f2$'
+  [ "$(wc -l <log)" -eq 2 ] || fail "the command ran $(wc -l <log) times, not 2"
+  # A file that does not exist: a clear error.
+  st=0
+  "$x" true nothing-here >out 2>err || st=$?
+  [ $st -eq 1 ] || fail "exit status $st for a missing file"
+  expect err '^onchange: nothing-here: no such file or directory \(ENOENT\)$'
+  ;;
+tcp-echo-server)
+  need python3
+  start_bg "$x"
+  wait_for out '^listening on 127\.0\.0\.1:[0-9]+$'
+  port=$(port_of out)
+  fds=$(fd_count $bg)
+  python3 "$here/echo_client.py" tcp:127.0.0.1:$port 100 >client ||
+    fail "$(cat client)"
+  expect client '^100 of 100 clients echoed$'
+  same_fds $bg $fds
+  stop_bg $bg TERM
+  expect out '^served 100 connections$'
+  ;;
+pipe-echo-server)
+  need python3
+  start_bg "$x" "$tmp/echo.sock"
+  wait_for out "^listening on $tmp/echo.sock\$"
+  fds=$(fd_count $bg)
+  python3 "$here/echo_client.py" "unix:$tmp/echo.sock" 100 >client ||
+    fail "$(cat client)"
+  expect client '^100 of 100 clients echoed$'
+  same_fds $bg $fds
+  # A second server on the same name is refused, not silently started.
+  st=0
+  "$x" "$tmp/echo.sock" >out2 2>err2 || st=$?
+  [ $st -eq 1 ] || fail "a second server: exit status $st"
+  expect err2 'address already in use \(EADDRINUSE\)$'
+  stop_bg $bg INT
+  expect out '^served 100 connections$'
+  [ ! -e "$tmp/echo.sock" ] || fail "the socket file is still there"
   ;;
 *)
   fail "no test for this example"
