@@ -239,6 +239,80 @@ pipe-echo-server)
   expect out '^served 100 connections$'
   [ ! -e "$tmp/echo.sock" ] || fail "the socket file is still there"
   ;;
+udp)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out '^client: DISCOVER [0-9a-f]{8} to 127\.0\.0\.1:[0-9]+$'
+  xid=$(sed -n 's/^client: DISCOVER \([0-9a-f]*\) .*/\1/p' out)
+  expect out "^server: DISCOVER $xid from 127\\.0\\.0\\.1:[0-9]+\$"
+  expect out '^client: OFFER 10\.0\.0\.42 from server 10\.0\.0\.1, lease 3600 s$'
+  ;;
+dns)
+  "$x" localhost 80 >out 2>err || fail "exit status $?"
+  expect out '^(127\.0\.0\.1|::1) port 80$'
+  expect out '^[1-9][0-9]* addresses$'
+  expect out '^the first address is .+, service 80$'
+  # A numeric address needs no resolver and comes back unchanged.
+  "$x" 127.0.0.1 8080 >out 2>err || fail "exit status $?"
+  expect out '^127\.0\.0\.1 port 8080$'
+  expect out '^1 addresses$'
+  ;;
+interfaces)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out '^[1-9][0-9]* addresses$'
+  expect out '^lo internal IPv4 127\.0\.0\.1 netmask 255\.0\.0\.0 '
+  n=$(sed -n 's/^\([0-9]*\) addresses$/\1/p' out)
+  [ "$(grep -c ' netmask ' out)" -eq "$n" ] || fail "not $n address lines"
+  ;;
+thread-create)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out '^hare finished after 10 steps$'
+  expect out '^tortoise finished after 10 steps$'
+  [ "$(grep -c ': step ' out)" -eq 4 ] || fail "not 4 step lines"
+  # Joined: the last line comes after both threads finished.
+  [ "$(tail -n 1 out)" = "both threads joined" ] || fail "joined too early"
+  ;;
+locks)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out '^final value 400$'
+  expect out '^readers saw an odd value: no$'
+  [ "$(grep -c '^reader [0-2] read [1-9][0-9]* times$' out)" -eq 3 ] ||
+    fail "not 3 readers reporting"
+  expect out "^the barrier's serial thread: (main|writer|a reader)\$"
+  ;;
+queue-work)
+  "$x" >out 2>err || fail "exit status $?"
+  for v in 'fib(20) = 6765' 'fib(25) = 75025' 'fib(29) = 514229'; do
+    grep -qxF "$v" out || fail "no line '$v'"
+  done
+  [ "$(grep -c '^fib(' out)" -eq 10 ] || fail "not 10 results"
+  ;;
+queue-cancel)
+  UV_THREADPOOL_SIZE=4 start_bg "$x"
+  wait_for out '^queued 16 jobs'
+  kill -INT $bg
+  wait_exit $bg
+  [ $st -eq 0 ] || fail "exit status $st"
+  expect out '^SIGINT: cancelling the jobs that wait$'
+  # 4 jobs were running (at most a few more started before the signal);
+  # the rest were cancelled, and every job is accounted for.
+  ran=$(sed -n 's/^\([0-9]*\) jobs ran, \([0-9]*\) were cancelled$/\1/p' out)
+  can=$(sed -n 's/^\([0-9]*\) jobs ran, \([0-9]*\) were cancelled$/\2/p' out)
+  [ -n "$ran" ] && [ $((ran + can)) -eq 16 ] || fail "jobs unaccounted for"
+  [ "$can" -ge 8 ] || fail "only $can jobs cancelled"
+  expect out "^$ran jobs could not be cancelled\$"
+  # Without a signal every job runs and the program still ends.
+  UV_THREADPOOL_SIZE=8 "$x" >out 2>err || fail "exit status $?"
+  expect out '^16 jobs ran, 0 were cancelled$'
+  ;;
+progress)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out '^downloaded [0-9]+%$'
+  expect out '^downloaded 100%$'
+  [ "$(tail -n 1 out)" = "download complete" ] || fail "no completion last"
+  # Progress only goes forward.
+  sed -n 's/^downloaded \([0-9]*\)%$/\1/p' out | sort -n -c ||
+    fail "progress went backwards"
+  ;;
 *)
   fail "no test for this example"
   ;;
