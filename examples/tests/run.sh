@@ -313,6 +313,111 @@ progress)
   sed -n 's/^downloaded \([0-9]*\)%$/\1/p' out | sort -n -c ||
     fail "progress went backwards"
   ;;
+spawn)
+  "$x" mkdir newdir >out 2>err || fail "exit status $?"
+  [ -d newdir ] || fail "the child did not create newdir"
+  expect out '^started process [0-9]+$'
+  pid=$(sed -n 's/^started process \([0-9]*\)$/\1/p' out)
+  expect out "^process $pid exited with status 0, signal 0\$"
+  st=0
+  "$x" sh -c 'exit 3' >out 2>err || st=$?
+  [ $st -eq 1 ] || fail "exit status $st for a failing child"
+  expect out '^process [0-9]+ exited with status 3, signal 0$'
+  "$x" sh -c 'kill -TERM $$' >out 2>err || true
+  expect out '^process [0-9]+ exited with status 0, signal 15$'
+  st=0
+  "$x" ./no-such-program >out 2>err || st=$?
+  [ $st -eq 1 ] || fail "exit status $st for a missing program"
+  expect err '^spawn: \./no-such-program: no such file or directory \(ENOENT\)$'
+  ;;
+detach)
+  "$x" sleep 30 >out 2>err || fail "exit status $?"
+  pid=$(sed -n 's/^started detached process \([0-9]*\)$/\1/p' out)
+  [ -n "$pid" ] || fail "no pid printed"
+  bg_pids="$bg_pids $pid"
+  [ -d "/proc/$pid" ] || fail "the detached process is gone"
+  # Its own session (field 6 of /proc/PID/stat), not ours.
+  sid=$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f4)
+  [ "$sid" = "$pid" ] || fail "session $sid, not a session of its own"
+  # Nothing of ours open in it: its standard streams are /dev/null.
+  for fd in 0 1 2; do
+    [ "$(readlink "/proc/$pid/fd/$fd")" = /dev/null ] ||
+      fail "its descriptor $fd is $(readlink "/proc/$pid/fd/$fd")"
+  done
+  kill "$pid"
+  ;;
+proc-streams)
+  "$x" >out 2>err || fail "exit status $?"
+  expect out '^child exited with status 0, signal 0$'
+  expect err '^child: this line goes to standard error$'
+  ! grep -q 'standard output' out err || fail "the child's stdout was not ignored"
+  ;;
+cgi)
+  need python3
+  start_bg "$x"
+  wait_for out '^listening on 127\.0\.0\.1:[0-9]+$'
+  port=$(port_of out)
+  fds=$(fd_count $bg)
+  python3 - "$port" >client <<'PY' || fail "client: $(cat client)"
+import socket, sys, threading
+port = int(sys.argv[1])
+got = [None] * 5
+def client(i):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        data = b""
+        while True:
+            b = s.recv(4096)
+            if not b:
+                break
+            data += b
+        got[i] = data
+ts = [threading.Thread(target=client, args=(i,)) for i in range(5)]
+for t in ts: t.start()
+for t in ts: t.join()
+want = b"".join(b"tick %d\n" % i for i in range(1, 6))
+bad = [g for g in got if g != want]
+print("%d of 5 clients got every tick" % (5 - len(bad)))
+for g in bad[:2]: print("got:", g)
+sys.exit(1 if bad else 0)
+PY
+  expect client '^5 of 5 clients got every tick$'
+  [ "$(grep -c '^child [0-9]* exited with status 0, signal 0$' out)" -eq 5 ] ||
+    fail "not 5 children exited cleanly"
+  same_fds $bg $fds
+  stop_bg $bg TERM
+  # The child mode writes to any standard output, a pipe here.
+  "$x" --tick 3 | cat >ticks || fail "--tick to a pipe: exit status $?"
+  printf 'tick 1\ntick 2\ntick 3\n' | cmp -s - ticks || fail "--tick to a pipe"
+  ;;
+signal)
+  "$x" >out 2>err || fail "exit status $?"
+  for who in 'main loop, handle 1' 'main loop, handle 2' 'thread 1 loop' 'thread 2 loop'; do
+    grep -qxF "$who: got signal 10" out || fail "no callback for $who"
+  done
+  [ "$(grep -c ': got signal' out)" -eq 4 ] || fail "not exactly 4 callbacks"
+  expect out '^all loops done$'
+  ;;
+multi-echo-server)
+  need python3
+  w=$(nproc 2>/dev/null || echo 1)
+  if [ "$w" -ge 2 ]; then start_bg "$x"; else w=2; start_bg "$x" -w 2; fi
+  wait_for out "^listening on 127\\.0\\.0\\.1:[0-9]+ with $w workers\$"
+  port=$(port_of out)
+  fds=$(fd_count $bg)
+  python3 "$here/echo_client.py" tcp:127.0.0.1:$port 100 >client ||
+    fail "$(cat client)"
+  expect client '^100 of 100 clients echoed$'
+  wait_for out '^worker [0-9]+: accepted'
+  [ "$(grep -c '^worker [0-9]*: accepted a connection$' out)" -eq 100 ] ||
+    fail "not 100 connections accepted by workers"
+  pids=$(sed -n 's/^worker \([0-9]*\): accepted.*/\1/p' out | sort -u | wc -l)
+  [ "$pids" -ge 2 ] || fail "only $pids worker answered"
+  same_fds $bg $fds
+  stop_bg $bg TERM
+  [ "$(grep -c '^worker [0-9]* exited with status 0, signal 0$' out)" -eq "$w" ] ||
+    fail "not $w workers exited cleanly"
+  expect out '^all workers done, 0 failed$'
+  ;;
 *)
   fail "no test for this example"
   ;;
