@@ -418,6 +418,53 @@ multi-echo-server)
     fail "not $w workers exited cleanly"
   expect out '^all workers done, 0 failed$'
   ;;
+plugin)
+  "$x" "$bin/hello-plugin.so" >out 2>err || fail "exit status $?"
+  expect out '^registered plugin "Hello World!", version 1\.0$'
+  expect out '^1 plugins registered$'
+  st=0
+  "$x" ./missing.so "$bin/hello-plugin.so" >out 2>err || st=$?
+  [ $st -eq 1 ] || fail "exit status $st with a missing library"
+  expect err '^plugin: cannot load \./missing\.so: .*missing\.so'
+  expect out '^1 plugins registered$'
+  # A library without plugin_init: the dynamic linker's message.
+  st=0
+  "$x" "$(ls "$bin"/../libuvcore.so | head -n 1)" >out 2>err || st=$?
+  [ $st -eq 1 ] || fail "exit status $st for a library that is no plugin"
+  expect err 'is no plugin: .*plugin_init'
+  ;;
+tty)
+  need python3
+  python3 "$here/tty_run.py" 24 80 --key 'press a key' x -- "$x" >out 2>err ||
+    fail "tty_run.py failed"
+  expect out 'Hello.*from.*uvcore'
+  grep -q "$(printf '\033')\\[1;32m" out || fail "no colour escape written"
+  expect out '^window size: 80x24$'
+  expect out '^key: 0x78$'
+  expect out '^exit status 0$'
+  # The settings before (first line) and after (last line) are the same.
+  [ "$(head -n 1 out)" = "$(tail -n 1 out)" ] || fail "terminal mode not restored"
+  # Not a terminal: plain text, no escapes.
+  "$x" </dev/null >out 2>err || fail "exit status $? without a terminal"
+  expect out 'standard output is not a terminal'
+  ! grep -q "$(printf '\033')" out || fail "escapes written to a file"
+  ;;
+tty-gravity)
+  need python3
+  python3 "$here/tty_run.py" 8 40 -- "$x" falling >out 2>err ||
+    fail "tty_run.py failed"
+  expect out '^window 40x8, [1-8] frames$'
+  expect out '^exit status 0$'
+  # Rows 1 and 8, in column 17: (40 - 7) / 2 + 1, centred.
+  for r in 1 8; do
+    grep -q "$(printf '\033')\\[$r;17Hfalling" out || fail "no frame at row $r"
+  done
+  [ "$(head -n 1 out)" = "$(tail -n 1 out)" ] || fail "terminal mode not restored"
+  st=0
+  "$x" >out 2>err || st=$?
+  [ $st -eq 1 ] || fail "exit status $st without a terminal"
+  expect err 'standard output is not a terminal'
+  ;;
 *)
   fail "no test for this example"
   ;;
