@@ -465,6 +465,35 @@ tty-gravity)
   [ $st -eq 1 ] || fail "exit status $st without a terminal"
   expect err 'standard output is not a terminal'
   ;;
+fetch)
+  need python3
+  head -c 200000 /dev/urandom >data
+  start_bg python3 "$here/http_server.py" data
+  wait_for out '^listening on 127\.0\.0\.1:[0-9]+$'
+  port=$(port_of out)
+  for p in length chunked close; do
+    "$x" "http://127.0.0.1:$port/$p" got >fout 2>ferr ||
+      { cat fout ferr >&2; fail "/$p: exit status $?"; }
+    cmp -s data got || fail "/$p: the fetched bytes differ"
+    grep -q '^HTTP 200, 200000 bytes saved to got$' fout || fail "/$p: no summary"
+  done
+  "$x" "http://localhost:$port/empty" got >fout 2>ferr || fail "/empty: exit status $?"
+  [ ! -s got ] || fail "/empty: not empty"
+  rm -f got
+  st=0
+  "$x" "http://127.0.0.1:$port/nothing" got >fout 2>ferr || st=$?
+  [ $st -eq 1 ] || fail "404: exit status $st"
+  grep -q '^HTTP/1.1 404' fout || fail "404: status line not shown"
+  [ ! -e got ] || fail "404: a file was saved"
+  # Nobody listening: a clear error.
+  kill $bg
+  wait $bg || true
+  st=0
+  "$x" "http://127.0.0.1:$port/length" got >fout 2>ferr || st=$?
+  [ $st -eq 1 ] || fail "refused: exit status $st"
+  grep -q 'connecting: connection refused (ECONNREFUSED)$' ferr ||
+    fail "refused: no clear error"
+  ;;
 *)
   fail "no test for this example"
   ;;
