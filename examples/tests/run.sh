@@ -319,6 +319,10 @@ spawn)
   expect out '^started process [0-9]+$'
   pid=$(sed -n 's/^started process \([0-9]*\)$/\1/p' out)
   expect out "^process $pid exited with status 0, signal 0\$"
+  # The child gets our standard streams and nothing else.
+  "$x" sh -c 'ls /proc/$$/fd' >out 2>err || fail "exit status $?"
+  fds=$(echo $(grep -E '^[0-9]+$' out))
+  [ "$fds" = "0 1 2" ] || fail "the child had descriptors $fds"
   st=0
   "$x" sh -c 'exit 3' >out 2>err || st=$?
   [ $st -eq 1 ] || fail "exit status $st for a failing child"
