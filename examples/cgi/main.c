@@ -33,7 +33,7 @@ static void on_tick_written(uv_write_t* req, int err) {
   if (err != 0) {
     report(err, "writing a tick");
     child_status = 1;
-    uv_timer_stop(&ticker);
+    check(uv_timer_stop(&ticker), "uv_timer_stop");
   }
   if (!uv_is_active((uv_handle_t*) &ticker)) {
     uv_close((uv_handle_t*) &ticker, NULL);

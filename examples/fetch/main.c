@@ -404,9 +404,11 @@ static void try_next_address(void) {
   if (trying != NULL) {
     char name[64] = "?";
     if (trying->ai_family == AF_INET)
-      uv_ip4_name((struct sockaddr_in*) trying->ai_addr, name, sizeof(name));
+      check(uv_ip4_name((struct sockaddr_in*) trying->ai_addr, name,
+                        sizeof(name)), "uv_ip4_name");
     else if (trying->ai_family == AF_INET6)
-      uv_ip6_name((struct sockaddr_in6*) trying->ai_addr, name, sizeof(name));
+      check(uv_ip6_name((struct sockaddr_in6*) trying->ai_addr, name,
+                        sizeof(name)), "uv_ip6_name");
     printf("connecting to %s port %s\n", name, port);
     fflush(stdout);
     check(uv_tcp_init(loop, &conn), "uv_tcp_init");

@@ -13,6 +13,7 @@
  */
 #include "common.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,8 +132,12 @@ static void on_change(uv_fs_event_t* event, const char* filename, int events,
 static void on_signal(uv_signal_t* handle, int signum) {
   (void) handle;
   printf("signal %d: stopping\n", signum);
-  if (child_running)
-    uv_process_kill(&child, SIGTERM);  /* its exit callback still runs */
+  if (child_running) {
+    /* Its exit callback still runs and closes the handle. */
+    int r = uv_process_kill(&child, SIGTERM);
+    if (r != 0 && r != UV_ESRCH)  /* ESRCH: it has just exited */
+      report(r, "uv_process_kill");
+  }
   stop_all();
 }
 

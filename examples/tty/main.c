@@ -43,7 +43,9 @@ static void say(const char* text) {
 }
 
 static void restore_at_exit(void) {
-  uv_tty_reset_mode();
+  int r = uv_tty_reset_mode();
+  if (r != 0)
+    report(r, "uv_tty_reset_mode");
 }
 
 static void done(void) {

@@ -58,7 +58,7 @@ static size_t build(unsigned char* m, int op, int type, uint32_t id,
   put32(m + 4, id);
   m[10] = 0x80;               /* the broadcast flag, as clients set it */
   if (yiaddr != NULL)
-    uv_inet_pton(AF_INET, yiaddr, m + 16);
+    check(uv_inet_pton(AF_INET, yiaddr, m + 16), "uv_inet_pton");
   memcpy(m + 28, mac, sizeof(mac));
   memcpy(m + 236, cookie, sizeof(cookie));
   *o++ = OPT_MSG_TYPE;
@@ -67,7 +67,7 @@ static size_t build(unsigned char* m, int op, int type, uint32_t id,
   if (type == OFFER) {
     *o++ = OPT_SERVER_ID;
     *o++ = 4;
-    uv_inet_pton(AF_INET, "10.0.0.1", o);
+    check(uv_inet_pton(AF_INET, "10.0.0.1", o), "uv_inet_pton");
     o += 4;
     *o++ = OPT_LEASE;
     *o++ = 4;
