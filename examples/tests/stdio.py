@@ -53,9 +53,12 @@ def endpoint(kind, path, for_input):
 def feed(kind, fd, data):
     try:
         if kind == "tty":
-            # Canonical mode: lines of at most 4095 bytes, then ^D alone.
-            for line in data.splitlines(keepends=True):
-                os.write(fd, line)
+            # Canonical mode: lines of at most 4095 bytes, ending with a
+            # newline, then ^D alone at the start of a line.
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view[:1024])
+                view = view[n:]
             os.write(fd, b"\x04")
             return  # the master stays open until the child is done
         view = memoryview(data)
