@@ -257,6 +257,8 @@ int main(int argc, char** argv) {
     return worker_main();
 
   nworkers = (int) uv_available_parallelism();
+  if (nworkers > MAX_WORKERS)
+    nworkers = MAX_WORKERS;
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
       nworkers = atoi(argv[++i]);
