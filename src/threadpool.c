@@ -337,9 +337,12 @@ static void pool_init(void) {
       pool_nthreads++;
     }
   }
+  /* The threads already run and read the limit under the lock. */
+  uv_mutex_lock(&pool_mutex);
   slow_limit = (pool_nthreads + 1) / 2;
   if (slow_limit == 0)
     slow_limit = 1;
+  uv_mutex_unlock(&pool_mutex);
   pool_started = 1;
 }
 

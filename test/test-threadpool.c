@@ -35,6 +35,7 @@ static int thread_count(void) {
   struct dirent* e;
   int n;
 
+  test_sanitizer_threads_settle();
   d = opendir("/proc/self/task");
   if (d == NULL)
     return -1;
@@ -1108,6 +1109,8 @@ TEST(threadpool_fork_child) {
 #ifdef _WIN32
   RETURN_SKIP("no fork() on Windows");
 #else
+  RETURN_SKIP_UNDER_TSAN("a forked child of a threaded process may not "
+                         "start threads (die_after_fork)");
   uv_work_t warm[2];
   uv_work_t blocker;
   uv_work_t req;
