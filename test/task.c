@@ -441,3 +441,11 @@ void test_sanitizer_threads_settle(void) {
 void test_sanitizer_threads_settle(void) {
 }
 #endif
+
+/* valgrind preloads its own libraries into the program it runs. */
+int test_under_valgrind(void) {
+  const char* p;
+
+  p = getenv("LD_PRELOAD");
+  return p != NULL && strstr(p, "vgpreload") != NULL;
+}

@@ -290,6 +290,11 @@ void test_disable_fd_check(const char* reason);
  * in other builds. */
 void test_sanitizer_threads_settle(void);
 
+/* Nonzero when running under valgrind (test/valgrind.sh), which emulates
+ * a few things differently from the kernel: descriptor limits, the
+ * process title.  Tests that measure those skip under it, saying why. */
+int test_under_valgrind(void);
+
 /* A helper process started with test_helper_spawn(). */
 typedef struct test_proc_s {
   int64_t pid;
