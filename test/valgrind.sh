@@ -54,7 +54,10 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
     -DUVCORE_BUILD_TESTS=ON -DUVCORE_WERROR=ON >/dev/null || exit 2
 fi
-cmake --build "$build" -j "$jobs" >/dev/null || exit 2
+if ! out="$(cmake --build "$build" -j "$jobs" 2>&1)"; then
+  printf '%s\n' "$out" >&2
+  exit 2
+fi
 runner="$build/test/uvcore_tests"
 
 list="$("$runner" --list)"
@@ -73,6 +76,10 @@ fi
 logs="$build/valgrind-logs"
 rm -rf "$logs"
 mkdir -p "$logs" "$build/test/scratch"
+# Each process valgrind follows opens a log of its own (%p), including
+# children that tests fork and then drop to uid 65534: they must be able
+# to create it, or valgrind ends them before they run.
+chmod 1777 "$logs"
 
 # One test: prints "RESULT name detail" on one line.
 run_one() {
