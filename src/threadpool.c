@@ -75,6 +75,9 @@ static int pool_started;
 static int pool_stopping;
 static struct uv__queue idle_queue;  /* oldest idle first */
 static unsigned int idle_count;
+/* Threads taken off idle_queue and posted that have not yet looked at the
+ * queue: they are on their way to queued work. */
+static unsigned int waking;
 /* A thread is spinning (see spin_for_work); submitters leave it the work
  * rather than wake a sleeper. */
 static int spinning;
@@ -189,6 +192,7 @@ static struct pool_thread* pop_idle(int cpu) {
                        idle_link);
   uv__queue_remove(&t->idle_link);
   idle_count--;
+  waking++;
   return t;
 }
 
@@ -250,12 +254,8 @@ static void worker(void* arg) {
         streak = 0;
         if (spin_for_work() && !pool_stopping) {
           w = take_work(&slow);
-          if (w != NULL) {
-            /* Submitters left everything to us while we spun. */
-            if (!uv__queue_empty(&run_queue))
-              next = pop_idle(-1);
+          if (w != NULL)
             break;
-          }
         }
         continue;
       }
@@ -266,7 +266,15 @@ static void worker(void* arg) {
       uv_mutex_unlock(&pool_mutex);
       uv_sem_wait(&self->wake);
       uv_mutex_lock(&pool_mutex);
+      waking--;
     }
+    /* More queued work and no thread on its way to it: submitters left
+     * it to a spinner (this thread, or one that has since taken an item),
+     * or woke fewer threads than there are items.  Pass it on, one thread
+     * at a time; each woken thread does the same, so every idle thread
+     * ends up with an item while any remain. */
+    if (!uv__queue_empty(&run_queue) && waking == 0)
+      next = pop_idle(-1);
     work = w->work;
     w->work = NULL;  /* running: too late to cancel */
     uv_mutex_unlock(&pool_mutex);
@@ -314,6 +322,7 @@ static void pool_init(void) {
   uv__queue_init(&parked);
   uv__queue_init(&idle_queue);
   idle_count = 0;
+  waking = 0;
   spinning = 0;  /* a fork may have caught a parent's thread spinning */
   pool_stopping = 0;
   slow_running = 0;
@@ -337,9 +346,12 @@ static void pool_init(void) {
       pool_nthreads++;
     }
   }
+  /* The threads already run and read the limit under the lock. */
+  uv_mutex_lock(&pool_mutex);
   slow_limit = (pool_nthreads + 1) / 2;
   if (slow_limit == 0)
     slow_limit = 1;
+  uv_mutex_unlock(&pool_mutex);
   pool_started = 1;
 }
 

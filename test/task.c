@@ -8,6 +8,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#if defined(UVTEST_TSAN) && defined(__linux__)
+# include <dirent.h>
+# include <pthread.h>
+# include <sched.h>
+# include <stdio.h>
+# include <string.h>
+# include <sys/prctl.h>
+#endif
 
 static int helper_argc;
 static char* no_args[1] = { NULL };
@@ -376,4 +384,68 @@ int test_helper_run(const char* name, const char* const* args) {
   if (err != 0)
     return err;
   return test_helper_wait(&proc);
+}
+
+#if defined(UVTEST_TSAN) && defined(__linux__)
+#define SETTLE_NAME "uvtest-settle"
+
+static void* settle_thread(void* arg) {
+  prctl(PR_SET_NAME, SETTLE_NAME, 0, 0, 0);
+  return arg;
+}
+
+/* Whether a task named SETTLE_NAME is still listed: a joined thread
+ * leaves /proc a moment after pthread_join returns. */
+static int settle_thread_listed(void) {
+  struct dirent* e;
+  char path[64];
+  char comm[32];
+  FILE* f;
+  DIR* d;
+  int found;
+
+  found = 0;
+  d = opendir("/proc/self/task");
+  if (d == NULL)
+    return 0;
+  while (!found && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+    f = fopen(path, "re");
+    if (f == NULL)
+      continue;
+    if (fgets(comm, sizeof(comm), f) != NULL &&
+        strncmp(comm, SETTLE_NAME, strlen(SETTLE_NAME)) == 0)
+      found = 1;
+    fclose(f);
+  }
+  closedir(d);
+  return found;
+}
+
+void test_sanitizer_threads_settle(void) {
+  static int done;
+  pthread_t t;
+
+  if (done)
+    return;
+  done = 1;
+  if (pthread_create(&t, NULL, settle_thread, NULL) != 0)
+    return;
+  pthread_join(t, NULL);
+  while (settle_thread_listed())
+    sched_yield();
+}
+#else
+void test_sanitizer_threads_settle(void) {
+}
+#endif
+
+/* valgrind preloads its own libraries into the program it runs. */
+int test_under_valgrind(void) {
+  const char* p;
+
+  p = getenv("LD_PRELOAD");
+  return p != NULL && strstr(p, "vgpreload") != NULL;
 }

@@ -111,6 +111,24 @@ extern "C" {
 
 #define TEST_SKIP_CODE 77
 
+/* Defined when built with ThreadSanitizer (gcc says so with a macro,
+ * clang with __has_feature).  Its runtime starts a thread of its own,
+ * enlarges thread stacks, keeps freed memory mapped and refuses to start
+ * threads in a forked child: the few tests that measure those things skip
+ * under it, saying why (RETURN_SKIP_UNDER_TSAN). */
+#if defined(__SANITIZE_THREAD__)
+# define UVTEST_TSAN 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define UVTEST_TSAN 1
+# endif
+#endif
+#if defined(UVTEST_TSAN)
+# define RETURN_SKIP_UNDER_TSAN(why) RETURN_SKIP("ThreadSanitizer: " why)
+#else
+# define RETURN_SKIP_UNDER_TSAN(why) do { } while (0)
+#endif
+
 /* Print the reason (one line) and return the skip code from a test or a
  * helper body. */
 #define RETURN_SKIP(msg)                                                      \
@@ -265,6 +283,17 @@ const char* test_pipename(int which);
 /* Turns off the fd leak check for the running test; the reason is
  * printed. */
 void test_disable_fd_check(const char* reason);
+
+/* Counting threads (/proc/self/task) under ThreadSanitizer: its runtime
+ * starts a thread of its own with the program's first thread.  Call this
+ * before taking a baseline count so that thread already exists.  A no-op
+ * in other builds. */
+void test_sanitizer_threads_settle(void);
+
+/* Nonzero when running under valgrind (test/valgrind.sh), which emulates
+ * a few things differently from the kernel: descriptor limits, the
+ * process title.  Tests that measure those skip under it, saying why. */
+int test_under_valgrind(void);
 
 /* A helper process started with test_helper_spawn(). */
 typedef struct test_proc_s {

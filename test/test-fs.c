@@ -390,6 +390,7 @@ TEST(fs_read_write_errors) {
   fs_put(fs_path(&s, path, "r"), "data", 4);
   fd = open(path, O_RDONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0);
+  c = 'x';  /* written below (and refused): never uninitialised */
   buf = uv_buf_init(&c, 1);
 
   ASSERT_EQ(UV_EINVAL, uv_fs_read(&loop, &req, fd, &buf, 0, 0, NULL));

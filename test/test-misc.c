@@ -135,6 +135,8 @@ TEST(misc_sleep_interrupted) {
   pthread_t thread;
   uint64_t t0;
 
+  RETURN_SKIP_UNDER_TSAN("its deferred delivery of signals loses this "
+                         "handler call about one run in thirty");
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = sleep_sig_handler;
   sigemptyset(&sa.sa_mask);

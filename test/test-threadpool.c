@@ -35,6 +35,7 @@ static int thread_count(void) {
   struct dirent* e;
   int n;
 
+  test_sanitizer_threads_settle();
   d = opendir("/proc/self/task");
   if (d == NULL)
     return -1;
@@ -1108,6 +1109,8 @@ TEST(threadpool_fork_child) {
 #ifdef _WIN32
   RETURN_SKIP("no fork() on Windows");
 #else
+  RETURN_SKIP_UNDER_TSAN("a forked child of a threaded process may not "
+                         "start threads (die_after_fork)");
   uv_work_t warm[2];
   uv_work_t blocker;
   uv_work_t req;
@@ -1172,4 +1175,46 @@ TEST(threadpool_fork_child) {
   uv_sem_destroy(&block_release);
   return 0;
 #endif
+}
+
+/* ---- every idle thread takes queued work ------------------------------ */
+
+/* Jobs submitted while a thread spins for work (it has just run several
+ * in a row) must still each get an idle thread: here four jobs can only
+ * finish together (a barrier of four), so if any of them waits for a
+ * busy thread while another thread sleeps, the test hangs.  The spinner
+ * used to wake one more thread, and that one nobody: two jobs ran, two
+ * waited for ever with two threads asleep. */
+#define IDLE_JOBS 4
+
+static uv_barrier_t idle_barrier;
+
+static void idle_barrier_work(uv_work_t* req) {
+  (void) req;
+  uv_barrier_wait(&idle_barrier);
+}
+
+TEST(threadpool_queued_work_wakes_idle_threads) {
+  uv_work_t warm[8];
+  uv_work_t reqs[IDLE_JOBS];
+  uv_loop_t loop;
+  int round;
+  int i;
+
+  ASSERT_OK(setenv("UV_THREADPOOL_SIZE", "4", 1));
+  ASSERT_OK(uv_loop_init(&loop));
+  for (round = 0; round < 200; round++) {
+    /* A run of quick jobs leaves a thread spinning... */
+    for (i = 0; i < 8; i++)
+      ASSERT_OK(uv_queue_work(&loop, &warm[i], noop_work, NULL));
+    ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+    /* ...while these arrive. */
+    ASSERT_OK(uv_barrier_init(&idle_barrier, IDLE_JOBS));
+    for (i = 0; i < IDLE_JOBS; i++)
+      ASSERT_OK(uv_queue_work(&loop, &reqs[i], idle_barrier_work, NULL));
+    ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+    uv_barrier_destroy(&idle_barrier);
+  }
+  close_loop_and_check(&loop);
+  return 0;
 }

@@ -201,9 +201,11 @@ struct uv__loop_priv {
   int wakeup_pending;              /* atomic */
   struct uv__queue wq;             /* finished thread-pool work */
   uv_mutex_t wq_mutex;
+  /* Accepting at EMFILE (src/unix/stream.c) and signal handles
+   * (src/unix/signal.c); the two ints share a word. */
   int emfile_fd;                   /* spare descriptor for EMFILE on accept */
-  /* Signal handles (src/unix/signal.c). */
   int signal_pending;              /* atomic: a handle here caught a signal */
+  uv_timer_t* emfile_timer;        /* retries listeners paused at EMFILE */
   struct uv__queue signal_handles; /* the started ones */
   /* Child processes (src/unix/process.c). */
   struct uv__queue process_handles;

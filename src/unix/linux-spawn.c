@@ -13,7 +13,11 @@
  * - CLONE_PIDFD (Linux 5.2) hands back a close-on-exec exit descriptor for
  *   free; older kernels reject the flag with EINVAL, and we retry without
  *   it and stop asking;
- * - a failed exec leaves a zombie: it is reaped here before returning.
+ * - a failed exec leaves a zombie: it is reaped here before returning;
+ * - ThreadSanitizer's runtime cannot follow a child that shares the
+ *   parent's memory (its per-thread state is the parent's): built with it,
+ *   we fork() instead, which it intercepts, and take the pidfd with
+ *   pidfd_open (Linux 5.3) since the child cannot be reaped before we ask.
  */
 #include "process.h"
 
@@ -23,6 +27,19 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <pthread.h>
+
+#if defined(__SANITIZE_THREAD__)
+# define UV__SPAWN_FORK 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define UV__SPAWN_FORK 1
+# endif
+#endif
+
+#if defined(UV__SPAWN_FORK)
+# include <sys/syscall.h>
+# include <unistd.h>
+#endif
 
 /* The child only sets up descriptors and execs, but lazy symbol binding
  * on a first call may need a few KiB of stack. */
@@ -65,6 +82,19 @@ int uv__spawn_start(struct uv__spawn_plan* plan, int want_pidfd,
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &saved);
 
+#if defined(UV__SPAWN_FORK)
+  (void) flags;
+  pid = fork();
+  if (pid == 0)
+    child_entry(plan);
+  if (pid > 0 && want_pidfd) {
+    pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd == -1) {
+      uv__pidfd_unsupported();
+      want_pidfd = 0;
+    }
+  }
+#else
   flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
   pid = clone(child_entry, stack + CHILD_STACK_SIZE,
               flags | (want_pidfd ? CLONE_PIDFD : 0), plan, &pidfd);
@@ -74,6 +104,7 @@ int uv__spawn_start(struct uv__spawn_plan* plan, int want_pidfd,
     pidfd = -1;
     pid = clone(child_entry, stack + CHILD_STACK_SIZE, flags, plan, NULL);
   }
+#endif
   err = pid == -1 ? uv__err() : 0;
 
   pthread_sigmask(SIG_SETMASK, &saved, NULL);

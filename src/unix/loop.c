@@ -8,6 +8,7 @@
  */
 #include "backend.h"
 #include "process.h"
+#include "stream.h"
 
 #include <signal.h>
 #include <string.h>
@@ -122,6 +123,7 @@ int uv__platform_loop_init(uv_loop_t* loop) {
   loop->priv.wakeup_watcher.fd = -1;
   loop->priv.wakeup_wfd = -1;
   loop->priv.emfile_fd = -1;
+  loop->priv.emfile_timer = NULL;
   uv__process_loop_init(loop);
 
   err = uv__backend_init(loop);
@@ -142,10 +144,7 @@ void uv__platform_loop_close(uv_loop_t* loop) {
 #endif
   uv__signal_loop_close(loop);  /* the handler writes to the channel */
   wakeup_close(loop);
-  if (loop->priv.emfile_fd != -1) {
-    uv__close(loop->priv.emfile_fd);
-    loop->priv.emfile_fd = -1;
-  }
+  uv__stream_loop_close(loop);
   uv__backend_close(loop);
   uv__free(loop->priv.watchers);
   loop->priv.watchers = NULL;

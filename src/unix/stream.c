@@ -39,6 +39,7 @@
 #define UV__READ_BURST 32      /* reads per readiness event */
 #define UV__WRITE_BURST 32     /* requests finished per readiness event */
 #define UV__SHED_BURST 1024    /* connections refused per EMFILE episode */
+#define UV__EMFILE_RETRY_MS 100  /* paused listeners try again this often */
 #define UV__RECV_FDS 32        /* descriptors one recvmsg can take */
 
 /* uv_buf_t is handed to the kernel as struct iovec. */
@@ -157,7 +158,7 @@ void uv__stream_close(uv_stream_t* s) {
   uv__io_close(s->loop, &s->io_watcher);
   s->flags &= ~(UV__STREAM_READING | UV__STREAM_READABLE |
                       UV__STREAM_WRITABLE | UV__STREAM_LISTENING |
-                      UV__STREAM_ACCEPT_PAUSED);
+                      UV__STREAM_ACCEPT_PAUSED | UV__STREAM_EMFILE_PAUSED);
   s->spriv.read_cb = NULL;
   s->spriv.alloc_cb = NULL;
   uv__handle_stop((uv_handle_t*) s);
@@ -741,6 +742,17 @@ static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
 
 /* ---- listening and accepting ------------------------------------------- */
 
+/* EMFILE on accept leaves the connection in the backlog and the listener
+ * readable: a level-triggered loop would call accept again at once, for
+ * ever.  The loop keeps one spare descriptor; at EMFILE it gives it up,
+ * accepts and closes what waits (those clients see the connection closed
+ * rather than hanging), and takes it back.  The spare can be missing: the
+ * table was full when it was last wanted, or another thread took the slot
+ * between our close and the re-open.  Then the listener stops being
+ * watched, the user hears UV_EMFILE once, and a timer watches it again
+ * later.  The spare is taken again at every chance (each accept and each
+ * EMFILE while it is missing), so one freed descriptor restores shedding. */
+
 static int open_spare_fd(void) {
   int fd;
 
@@ -752,16 +764,12 @@ static int open_spare_fd(void) {
   return fd;
 }
 
-/* Out of descriptors: give up the spare one, accept and close what is
- * waiting (those clients see their connection closed instead of hanging
- * in the backlog while the listener spins on a readable socket), and take
- * the spare back.  Returns the accept error that ended it. */
+/* Gives up the spare descriptor, accepts and closes what is waiting, and
+ * takes the spare back.  Returns the accept error that ended it. */
 static int shed_load(uv_loop_t* loop, int lfd) {
   int budget;
   int fd;
 
-  if (loop->priv.emfile_fd == -1)
-    return UV_EMFILE;
   uv__close(loop->priv.emfile_fd);
   loop->priv.emfile_fd = -1;
 
@@ -781,6 +789,66 @@ static int shed_load(uv_loop_t* loop, int lfd) {
 
   loop->priv.emfile_fd = open_spare_fd();
   return fd;
+}
+
+/* Watches again every listener paused at EMFILE.  The first accept tells
+ * whether descriptors came back; if not, the listener pauses again. */
+static void emfile_retry_cb(uv_timer_t* timer) {
+  struct uv__queue* q;
+  uv_handle_t* h;
+  uv_stream_t* s;
+
+  uv__queue_foreach(q, &timer->loop->priv.handle_queue) {
+    h = uv__queue_data(q, uv_handle_t, hpriv.handle_queue);
+    if (h->type != UV_TCP && h->type != UV_NAMED_PIPE)
+      continue;
+    if (!(h->flags & UV__STREAM_EMFILE_PAUSED) || uv__is_closing(h))
+      continue;
+    s = (uv_stream_t*) h;
+    s->flags &= ~UV__STREAM_EMFILE_PAUSED;
+    uv__io_start(s->loop, &s->io_watcher, UV__POLLIN);
+  }
+}
+
+/* Out of descriptors and no spare: stop watching the listener until the
+ * retry timer fires.  Nonzero if the timer could not be had (no memory):
+ * the listener then stays watched, which spins but cannot strand it. */
+static int emfile_pause(uv_stream_t* s) {
+  uv_loop_t* loop;
+  uv_timer_t* t;
+
+  loop = s->loop;
+  t = loop->priv.emfile_timer;
+  if (t == NULL) {
+    t = uv__malloc(sizeof(*t));
+    if (t == NULL)
+      return -1;
+    uv_timer_init(loop, t);
+    t->flags |= UV__H_INTERNAL;
+    uv_unref((uv_handle_t*) t);
+    loop->priv.emfile_timer = t;
+  }
+  if (!uv_is_active((uv_handle_t*) t))
+    uv_timer_start(t, emfile_retry_cb, UV__EMFILE_RETRY_MS, 0);
+  uv__io_stop(loop, &s->io_watcher, UV__POLLIN);
+  s->flags |= UV__STREAM_EMFILE_PAUSED;
+  return 0;
+}
+
+void uv__stream_loop_close(uv_loop_t* loop) {
+  uv_timer_t* t;
+
+  if (loop->priv.emfile_fd != -1) {
+    uv__close(loop->priv.emfile_fd);
+    loop->priv.emfile_fd = -1;
+  }
+  t = loop->priv.emfile_timer;
+  if (t != NULL) {
+    uv_timer_stop(t);
+    uv__queue_remove(&t->hpriv.handle_queue);
+    uv__free(t);
+    loop->priv.emfile_timer = NULL;
+  }
 }
 
 /* Errors accept(2) returns for one failed connection (Linux passes
@@ -829,13 +897,21 @@ static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   }
 
   fd = uv__accept(s->io_watcher.fd);
-  if (fd == UV_EMFILE || fd == UV_ENFILE)
-    fd = shed_load(loop, s->io_watcher.fd);
+  if (fd == UV_EMFILE || fd == UV_ENFILE) {
+    if (loop->priv.emfile_fd == -1)
+      loop->priv.emfile_fd = open_spare_fd();
+    if (loop->priv.emfile_fd != -1)
+      fd = shed_load(loop, s->io_watcher.fd);
+    else
+      emfile_pause(s);
+  }
   if (fd < 0) {
     if (!accept_error_transient(fd))
       s->spriv.connection_cb(s, fd);
     return;
   }
+  if (loop->priv.emfile_fd == -1)
+    loop->priv.emfile_fd = open_spare_fd();
 
   s->spriv.accepted_fd = fd;
   s->spriv.connection_cb(s, 0);

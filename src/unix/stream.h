@@ -34,6 +34,9 @@
  * Only these pay for blocking the signal around write(2); a terminal
  * reports a hang-up as EIO and never raises it. */
 #define UV__STREAM_MAY_SIGPIPE     0x800000
+/* A listener out of descriptors with no spare to shed load with: not
+ * watched until the loop's retry timer fires (stream.c). */
+#define UV__STREAM_EMFILE_PAUSED   0x1000000
 
 /* connect(2) in progress: not a libuv error code, only passed between
  * tcp.c/pipe.c and uv__stream_connect_start(). */
@@ -94,5 +97,9 @@ unsigned int uv__stream_queued_count(const uv_stream_t* s);
 /* What kind of handle a descriptor is (for received descriptors):
  * UV_TCP, UV_NAMED_PIPE, UV_UDP or UV_UNKNOWN_HANDLE. */
 uv_handle_type uv__stream_guess_socket(int fd);
+
+/* uv_loop_close time: releases the spare descriptor kept for EMFILE and
+ * the timer that retries listeners paused at EMFILE. */
+void uv__stream_loop_close(uv_loop_t* loop);
 
 #endif /* UV_SRC_UNIX_STREAM_H */
