@@ -828,21 +828,36 @@ static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
     return;
   }
 
-  fd = uv__accept(s->io_watcher.fd);
-  if (fd == UV_EMFILE || fd == UV_ENFILE)
-    fd = shed_load(loop, s->io_watcher.fd);
-  if (fd < 0) {
-    if (!accept_error_transient(fd))
-      s->spriv.connection_cb(s, fd);
-    return;
-  }
+  /* Drain the backlog, not one connection per readiness event (nor a
+   * fixed burst): on loopback a client's connect() completes inside the
+   * call, so 1000 clients reconnecting each iteration queue 1000
+   * connections per iteration; accepting fewer overflows the listen
+   * queue, and then TCP clients wait for a SYN retransmit (1 s) and Unix
+   * socket clients get EAGAIN.  Measured with 1000 clients: 9k accepts/s
+   * with a burst of 128, 45k draining (libuv drains too).  The loop is
+   * bounded by the backlog the kernel keeps plus what arrives meanwhile. */
+  for (;;) {
+    fd = uv__accept(s->io_watcher.fd);
+    if (fd == UV_EMFILE || fd == UV_ENFILE)
+      fd = shed_load(loop, s->io_watcher.fd);
+    if (fd < 0) {
+      if (!accept_error_transient(fd))
+        s->spriv.connection_cb(s, fd);
+      return;
+    }
 
-  s->spriv.accepted_fd = fd;
-  s->spriv.connection_cb(s, 0);
-  if (s->spriv.accepted_fd != -1 && !uv__is_closing((uv_handle_t*) s)) {
-    /* Not taken: stop accepting until uv_accept() takes it. */
-    uv__io_stop(loop, &s->io_watcher, UV__POLLIN);
-    s->flags |= UV__STREAM_ACCEPT_PAUSED;
+    s->spriv.accepted_fd = fd;
+    s->spriv.connection_cb(s, 0);
+    if (uv__is_closing((uv_handle_t*) s))
+      return;
+    if (s->spriv.accepted_fd != -1) {
+      /* Not taken: stop accepting until uv_accept() takes it. */
+      uv__io_stop(loop, &s->io_watcher, UV__POLLIN);
+      s->flags |= UV__STREAM_ACCEPT_PAUSED;
+      return;
+    }
+    if (s->spriv.connection_cb == NULL || s->io_watcher.fd == -1)
+      return;
   }
 }
 
