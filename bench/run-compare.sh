@@ -112,7 +112,9 @@ for src in "$root"/bench/bench-*.c; do
   "$cc" -O2 -o "$bin/$name-libuv" "$src" -luv -lpthread \
         2>"$bin/$name-libuv.log" || true
   variants=$(sed -n 's/^ \* compare: *//p' "$src")
-  if [ -z "$variants" ]; then
+  if grep -q '^ \* run-compare: memory' "$src"; then
+    continue  # the memory report, run once per library at the end
+  elif [ -z "$variants" ]; then
     printf '%s %s\n' "$short" "$name" >>"$rows"
   else
     printf '%s\n' "$variants" | while read -r label args; do
