@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
     --rounds) runs=$2; shift ;;
     --only) only=$2; shift ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "run-compare: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
