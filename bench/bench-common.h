@@ -27,6 +27,39 @@ static inline uint64_t median_ns(uint64_t* times, int rounds) {
   return times[rounds / 2];
 }
 
+/* Quick mode (BENCH_QUICK=1 in the environment; bench/run-compare.sh
+ * --quick sets it): a quarter of the work and at most 3 rounds inside each
+ * run, so CI's informational comparison stays short.  Every benchmark
+ * passes its operation counts through bench_n() and its round count
+ * through bench_rounds(). */
+static inline int bench_quick(void) {
+  const char* q = getenv("BENCH_QUICK");
+  return q != NULL && q[0] != '\0' && q[0] != '0';
+}
+
+static inline unsigned long bench_n(unsigned long n) {
+  if (bench_quick() && n >= 4)
+    n /= 4;
+  return n;
+}
+
+static inline int bench_rounds(int rounds) {
+  return bench_quick() && rounds > 3 ? 3 : rounds;
+}
+
+/* The last two lines every benchmark prints, read by run-compare.sh:
+ * "median: <ms> ms (...)" over the rounds, and "ops: <count> <unit>",
+ * the operations one round performs, from which it computes the rate. */
+static inline void bench_report(uint64_t* times, int rounds, double ops,
+                                const char* unit) {
+  uint64_t med;
+
+  med = median_ns(times, rounds);
+  printf("median: %.3f ms (%.0f %s/s)\n", med / 1e6,
+         ops * 1e9 / (double) (med ? med : 1), unit);
+  printf("ops: %.0f %s\n", ops, unit);
+}
+
 /* ---- a connected TCP pair on loopback ---------------------------------
  * Listens on 127.0.0.1 (an ephemeral port), connects `client` and accepts
  * into `accepted`, running the loop until both ends are ready.  Each

@@ -80,8 +80,8 @@ int main(int argc, char** argv) {
   stat = argc > 1 && strcmp(argv[1], "stat") == 0;
   if (argc > 1 && !stat && strcmp(argv[1], "work") != 0)
     return 2;
-  n = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
-  rounds = argc > 3 ? atoi(argv[3]) : 7;
+  n = bench_n(argc > 2 ? strtoul(argv[2], NULL, 10) : 20000);
+  rounds = bench_rounds(argc > 3 ? atoi(argv[3]) : 7);
   if (n == 0 || rounds < 1 || rounds > 64)
     return 2;
   if (uv_loop_init(&loop))
@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   med = median_ns(times, rounds);
   printf("median: %.2f ms (%.0f ns/round trip)\n", med / 1e6,
          (double) med / (double) n);
+  printf("ops: %lu round trips\n", n);
   uv_loop_close(&loop);
   return 0;
 }

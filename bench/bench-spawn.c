@@ -214,6 +214,8 @@ int main(int argc, char** argv) {
       default: return 2;
     }
   }
+  spawns = bench_n(spawns);
+  rounds = bench_rounds(rounds);
   if (spawns == 0 || inflight == 0 || inflight > MAX_INFLIGHT ||
       rounds < 1 || rounds > 64 || touch_mib > (1ul << 20))
     return 2;
@@ -235,6 +237,7 @@ int main(int argc, char** argv) {
   printf("median: %.2f ms (%.0f spawns/s; %lu spawns, %lu in flight, "
          "%lu MiB touched)\n", med / 1e6,
          (double) spawns * 1e9 / (double) med, spawns, inflight, touch_mib);
+  printf("ops: %lu spawns\n", spawns);
   if ((r = uv_loop_close(&loop)) != 0)
     die("uv_loop_close", r);
   return 0;

@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
   int i;
   int r;
 
-  n = argc > 1 ? strtoul(argv[1], NULL, 10) : 2000;
-  rounds = argc > 2 ? atoi(argv[2]) : 7;
+  n = bench_n(argc > 1 ? strtoul(argv[1], NULL, 10) : 2000);
+  rounds = bench_rounds(argc > 2 ? atoi(argv[2]) : 7);
   if (n == 0 || rounds < 1 || rounds > 64)
     return 2;
 
@@ -44,5 +44,6 @@ int main(int argc, char** argv) {
   med = median_ns(times, rounds);
   printf("median: %.2f ms (%.0f ns/thread)\n", med / 1e6,
          (double) med / (double) n);
+  printf("ops: %lu threads\n", n);
   return 0;
 }

@@ -56,8 +56,8 @@ int main(int argc, char** argv) {
   int chain;
   int r;
 
-  jobs = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
-  rounds = argc > 2 ? atoi(argv[2]) : 5;
+  jobs = bench_n(argc > 1 ? strtoul(argv[1], NULL, 10) : 100000);
+  rounds = bench_rounds(argc > 2 ? atoi(argv[2]) : 5);
   chain = argc > 3 && strcmp(argv[3], "chain") == 0;
   if (jobs == 0 || rounds < 1 || rounds > 64)
     return 2;
@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   med = median_ns(times, rounds);
   printf("median: %.2f ms (%.0f ns/job)\n", med / 1e6,
          (double) med / (double) jobs);
+  printf("ops: %lu jobs\n", jobs);
   uv_loop_close(&loop);
   free(reqs);
   return 0;

@@ -135,9 +135,9 @@ int main(int argc, char** argv) {
   int rounds;
   int round;
 
-  wanted = argc > 1 ? strtoul(argv[1], NULL, 10) : 200000;
+  wanted = bench_n(argc > 1 ? strtoul(argv[1], NULL, 10) : 200000);
   window = argc > 2 ? strtoul(argv[2], NULL, 10) : 64;
-  rounds = argc > 3 ? atoi(argv[3]) : 5;
+  rounds = bench_rounds(argc > 3 ? atoi(argv[3]) : 5);
   if (window < 1 || window > MAX_WINDOW || rounds < 1 || rounds > 64 ||
       wanted < 1)
     die("arguments", UV_EINVAL);
@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
     uint64_t m = median_ns(times, rounds);
     printf("median: %.2f ms (%lu datagrams, window %lu, %.0f datagrams/s)\n",
            (double) m / 1e6, wanted, window, (double) wanted * 1e9 / (double) m);
+    printf("ops: %lu datagrams\n", wanted);
   }
   return 0;
 }

@@ -1,32 +1,80 @@
-#!/bin/sh
-# Compares uvcore with the system's libuv on every bench/bench-*.c.
+#!/usr/bin/env bash
+# Compares uvcore with the system's libuv on every benchmark in bench/.
 #
-# Each benchmark is built twice with the same compiler and flags (-O2):
-# once against uvcore's static library from a Release build directory this
-# script configures (build/bench-release, or $UVCORE_BENCH_BUILD), once
-# against the installed libuv (-luv, header from the system include path).
-# Both binaries are then run $RUNS times, alternating, and one line per
-# benchmark shows the median of the medians each run reports and the ratio
-# uvcore/libuv of those times: below 1 means uvcore is faster.
+#   bench/run-compare.sh [--quick] [--rounds N] [--only REGEX] [--out DIR]
 #
-#   bench/run-compare.sh            RUNS=5 bench/run-compare.sh
+# Builds uvcore's static library in Release mode (build/bench-release, or
+# $UVCORE_BENCH_BUILD), then every bench/bench-*.c twice with the same
+# compiler and flags (-O2): against uvcore, and against Debian's libuv1-dev
+# (installed with apt-get when missing, as is gnuplot for the chart).  The
+# floor programs bench/floor-*.c (plain system calls, no library) are built
+# once.  Then it runs N rounds (default 5; RUNS=N works too): in each round
+# every workload runs once per library, the order of the two alternating
+# from round to round, and its floor once where it has one.  So noise from
+# the rest of the machine spreads over both libraries.
 #
-# Every benchmark prints a final line "median: <milliseconds> ms (...)";
-# that number is what is compared.  A benchmark runs without arguments,
-# unless its source has lines " * compare: <label> <arguments...>": then it
-# runs once per such line, shown as <name>-<label>.
-set -eu
+# Each program prints "median: <ms> ms" (over the rounds it does inside)
+# and "ops: <count> <unit>"; the rate is count / time.  Results:
+#   <out>/results.txt   every run (row, library, round, ms, ops, unit)
+#   <out>/table.txt     the table printed at the end
+#   <out>/table.csv     the same as CSV
+#   <out>/ratios.png    bar chart of the ratios with the min-max band
+#   <out>/memory.txt    handle and request sizes, RSS, allocations per op
+# (<out> is <build>/compare by default.)  The ratio is uvcore's rate over
+# libuv's: HIGHER IS BETTER for uvcore, 1.0 is a tie; its band is the min
+# and max of the per-round ratios (round i of uvcore against round i of
+# libuv, which ran next to each other).
+#
+# --quick: 3 rounds and a quarter of the work in each program
+# (BENCH_QUICK=1), for CI's informational run (under 3 minutes).
+# A benchmark names its variants on lines " * compare: <label> <args...>"
+# in its source (run as <name>-<label>); a floor program names the rows it
+# is the floor of with " * floor: <row> <args...>".
+set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${UVCORE_BENCH_BUILD:-$root/build/bench-release}
-out=$build/compare
-runs=${RUNS:-3}
+out=""
+runs=${RUNS:-5}
+only=""
+quick=0
 cc=${CC:-gcc}
 
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1; runs=${RUNS:-3} ;;
+    --rounds) runs=$2; shift ;;
+    --only) only=$2; shift ;;
+    --out) out=$2; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+    *) echo "run-compare: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+out=${out:-$build/compare}
+if [ "$quick" = 1 ]; then
+  export BENCH_QUICK=1
+fi
+
+# Debian packages: libuv to compare with, gnuplot for the chart.
+need=""
+[ -f /usr/include/uv.h ] || need="$need libuv1-dev"
+command -v gnuplot >/dev/null 2>&1 || need="$need gnuplot-nox"
+if [ -n "$need" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "run-compare: installing$need" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >/dev/null ||
+      { apt-get update -q >/dev/null && \
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >/dev/null; } ||
+      true
+  fi
+fi
 if [ ! -f /usr/include/uv.h ]; then
   echo "run-compare: libuv's header (/usr/include/uv.h) is not installed" >&2
   exit 2
 fi
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
 
 # uvcore, Release.
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -44,90 +92,138 @@ if [ ! -f "$lib" ]; then
   exit 1
 fi
 
-mkdir -p "$out"
-# One row per run to compare: "<shown name> <binary base> [arguments...]".
+bin=$out/bin
+mkdir -p "$bin"
+# One row per workload: "<shown name> <program> [arguments...]".
 rows=$out/rows
+floors=$out/floors
 : >"$rows"
+: >"$floors"
+status=0
 for src in "$root"/bench/bench-*.c; do
   name=$(basename "$src" .c)
-  # A benchmark that needs a function uvcore lacks fails below, on its own,
-  # naming the function; the others still run.
-  rm -f "$out/$name-uvcore"
-  "$cc" -O2 -I"$root/include" -o "$out/$name-uvcore" "$src" "$lib" \
-        -lpthread -ldl 2>"$out/$name-uvcore.log" || true
+  short=${name#bench-}
+  # A benchmark that needs a function uvcore lacks fails on its own (its
+  # rows say so); the others still run.
+  rm -f "$bin/$name-uvcore" "$bin/$name-libuv"
+  "$cc" -O2 -I"$root/include" -o "$bin/$name-uvcore" "$src" "$lib" \
+        -lpthread -ldl 2>"$bin/$name-uvcore.log" || true
   # No -I: the system's uv.h and libuv.so.
-  "$cc" -O2 -o "$out/$name-libuv" "$src" -luv -lpthread
+  "$cc" -O2 -o "$bin/$name-libuv" "$src" -luv -lpthread \
+        2>"$bin/$name-libuv.log" || true
   variants=$(sed -n 's/^ \* compare: *//p' "$src")
-  if [ -z "$variants" ]; then
-    printf '%s %s\n' "$name" "$name" >>"$rows"
+  if grep -q '^ \* run-compare: memory' "$src"; then
+    continue  # the memory report, run once per library at the end
+  elif [ -z "$variants" ]; then
+    printf '%s %s\n' "$short" "$name" >>"$rows"
   else
     printf '%s\n' "$variants" | while read -r label args; do
-      printf '%s %s %s\n' "$name-$label" "$name" "$args" >>"$rows"
+      printf '%s %s %s\n' "$short-$label" "$name" "$args" >>"$rows"
     done
   fi
 done
-
-# Runs one binary with the arguments that follow; prints the number after
-# "median:" in its output.  Fails if the program fails or prints no such
-# line.
-run_one() {
-  o=$("$@") || return 1
-  v=$(printf '%s\n' "$o" | sed -n 's/^median: *\([0-9.][0-9.]*\) *ms.*/\1/p' |
-      tail -n 1)
-  [ -n "$v" ] || return 1
-  printf '%s\n' "$v"
-}
-
-# Median of the numbers on stdin.
-median_of() {
-  sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
-}
-
-status=0
-printf '%-22s %14s %14s %8s   (median of %s runs; ratio < 1: uvcore faster)\n' \
-       benchmark "uvcore" "libuv" "ratio" "$runs"
-# (stdin of the loop is the row list; the benchmarks must not read it.)
-while read -r name bin args; do
-  u=""
-  l=""
-  failed=""
-  i=0
-  if [ ! -x "$out/$bin-uvcore" ]; then
-    why=$(sed -n "s/.*undefined reference to .\(uv_[a-z0-9_]*\).*/\1/p" \
-          "$out/$bin-uvcore.log" | sort -u | paste -sd ' ' -)
-    if [ -n "$why" ]; then
-      why="undefined: $why"
-    else
-      why="see $out/$bin-uvcore.log"
-    fi
-    printf '%-22s FAILED (no uvcore build; %s)\n' "$name" "$why"
-    status=1
-    continue
-  fi
-  while [ "$i" -lt "$runs" ]; do
-    # shellcheck disable=SC2086
-    if v=$(run_one "$out/$bin-uvcore" $args </dev/null); then
-      u="$u $v"
-    else
-      failed="uvcore"
-    fi
-    # shellcheck disable=SC2086
-    if v=$(run_one "$out/$bin-libuv" $args </dev/null); then
-      l="$l $v"
-    else
-      failed="${failed:+$failed+}libuv"
-    fi
-    i=$((i + 1))
+for src in "$root"/bench/floor-*.c; do
+  [ -f "$src" ] || continue
+  name=$(basename "$src" .c)
+  "$cc" -O2 -o "$bin/$name" "$src" 2>"$bin/$name.log" || continue
+  sed -n 's/^ \* floor: *//p' "$src" | while read -r row args; do
+    printf '%s %s %s\n' "$row" "$name" "$args" >>"$floors"
   done
-  if [ -n "$failed" ]; then
-    printf '%-22s FAILED (%s)\n' "$name" "$failed"
-    status=1
-    continue
+done
+if [ -n "$only" ]; then
+  grep -E "^[^ ]*($only)" "$rows" >"$rows.only" || true
+  mv "$rows.only" "$rows"
+fi
+
+# Runs one program; prints "<ms> <ops> <unit...>" from its last lines.
+run_one() {
+  local o ms ops
+  o=$(timeout 300 "$@" </dev/null 2>/dev/null) || return 1
+  ms=$(printf '%s\n' "$o" | sed -n 's/^median: *\([0-9.][0-9.]*\) *ms.*/\1/p' |
+       tail -n 1)
+  ops=$(printf '%s\n' "$o" | sed -n 's/^ops: *//p' | tail -n 1)
+  [ -n "$ms" ] || return 1
+  printf '%s %s\n' "$ms" "${ops:-1 runs}"
+}
+
+results=$out/results.txt
+: >"$results"
+nrows=$(wc -l <"$rows")
+echo "run-compare: $nrows workloads, $runs rounds${BENCH_QUICK:+ (quick)}" >&2
+round=1
+while [ "$round" -le "$runs" ]; do
+  echo "run-compare: round $round of $runs" >&2
+  # (stdin of the loop is the row list; the programs get /dev/null.)
+  while read -r name prog args; do
+    if [ $((round % 2)) = 1 ]; then order="uvcore libuv"; else order="libuv uvcore"; fi
+    for libname in $order; do
+      if [ ! -x "$bin/$prog-$libname" ]; then
+        printf '%s %s %s FAILED build\n' "$name" "$libname" "$round" >>"$results"
+        continue
+      fi
+      # shellcheck disable=SC2086
+      if v=$(run_one "$bin/$prog-$libname" $args); then
+        printf '%s %s %s %s\n' "$name" "$libname" "$round" "$v" >>"$results"
+      else
+        printf '%s %s %s FAILED run\n' "$name" "$libname" "$round" >>"$results"
+      fi
+    done
+    fl=$(awk -v n="$name" '$1 == n { $1 = ""; print; exit }' "$floors")
+    if [ -n "$fl" ]; then
+      # shellcheck disable=SC2086
+      set -- $fl
+      fprog=$1
+      shift
+      if v=$(run_one "$bin/$fprog" "$@"); then
+        printf '%s floor %s %s\n' "$name" "$round" "$v" >>"$results"
+      fi
+    fi
+  done <"$rows"
+  round=$((round + 1))
+done
+
+# Memory: sizes, RSS, allocations per operation (both libraries).
+mem=$out/memory.txt
+: >"$mem"
+for libname in uvcore libuv; do
+  if [ -x "$bin/bench-memory-$libname" ]; then
+    echo "== $libname" >>"$mem"
+    "$bin/bench-memory-$libname" report </dev/null >>"$mem" 2>&1 || true
   fi
-  um=$(printf '%s\n' $u | median_of)
-  lm=$(printf '%s\n' $l | median_of)
-  awk -v n="$name" -v u="$um" -v l="$lm" 'BEGIN {
-    printf "%-22s %11.2f ms %11.2f ms %8.2f\n", n, u, l, (l > 0 ? u / l : 0)
-  }'
-done <"$rows"
+done
+
+{
+  echo "Machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(nproc) cores, Linux $(uname -r)," \
+       "$($cc --version | head -n 1)"
+  echo "libuv $(pkg-config --modversion libuv 2>/dev/null || echo '?') (Debian) vs uvcore" \
+       "$(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')" \
+       "(Release); $runs rounds${BENCH_QUICK:+, quick mode}; load at end:" \
+       "$(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$out/machine.txt"
+cat "$out/machine.txt"
+"$py" "$root/bench/report.py" "$results" "$out" "$mem" || status=1
+
+# The chart: one bar per workload, the median ratio, the min-max band.
+if command -v gnuplot >/dev/null 2>&1 && [ -s "$out/chart.dat" ]; then
+  n=$(wc -l <"$out/chart.dat")
+  gnuplot <<GP || echo "run-compare: gnuplot failed; no chart" >&2
+set terminal pngcairo size 1400,$((300 + n * 22)) font "sans,10"
+set output "$out/ratios.png"
+set title "uvcore / libuv $(pkg-config --modversion libuv 2>/dev/null) speed (higher is better for uvcore; bar: median, whisker: min-max of per-round ratios)"
+set datafile separator "\t"
+set style fill solid 0.6 border -1
+set yrange [-1:$n]
+set ytics nomirror
+set grid x
+set xlabel "ratio uvcore rate / libuv rate (log scale)"
+set logscale x 2
+unset key
+set arrow from 1, graph 0 to 1, graph 1 nohead lc rgb "black" lw 2
+plot "$out/chart.dat" using (\$2):0:(1):(\$2):(\$0-0.35):(\$0+0.35):ytic(1) \
+       with boxxyerror lc rgb "#4a90d9", \
+     "" using 2:0:3:4 with xerrorbars lc rgb "black" pt 0
+GP
+  [ -f "$out/ratios.png" ] && echo "chart: $out/ratios.png"
+fi
 exit "$status"

@@ -360,6 +360,7 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
                      void (*work)(struct uv__work* w),
                      void (*done)(struct uv__work* w, int status)) {
   struct pool_thread* t;
+  int was_empty;
   int cpu;
 
   uv_once(&pool_once, pool_init);
@@ -380,11 +381,18 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
 
   cpu = uv_thread_getcpu();
   uv_mutex_lock(&pool_mutex);
-  if (!uv__queue_empty(&run_queue) || idle_count != pool_nthreads)
+  was_empty = uv__queue_empty(&run_queue);
+  if (!was_empty || idle_count != pool_nthreads)
     cpu = -1;
   uv__queue_insert_tail(&run_queue, &w->wq);
   __atomic_store_n(&submit_seq, submit_seq + 1, __ATOMIC_RELAXED);
-  t = spinning ? NULL : pop_idle(cpu);
+  /* A spinning thread takes one item, not a burst: if work is queued
+   * already, wake a sleeper too.  Leaving a burst to the spinner starves
+   * it when the machine is busy, as its sched_yield() then hands the CPU
+   * to other processes for a time slice while the rest of the pool
+   * sleeps (measured: 32 uv_fs_stat in flight beside two CPU hogs, 70-200k
+   * stats/s against libuv's 170-900k). */
+  t = spinning && was_empty ? NULL : pop_idle(cpu);
   uv_mutex_unlock(&pool_mutex);
   /* Nobody idle: every thread is busy and comes back to the queue by
    * itself. */

@@ -413,7 +413,15 @@ static ssize_t stream_send(uv_stream_t* s, const uv_buf_t* bufs,
   if (nbufs > IOV_MAX)
     nbufs = IOV_MAX;
 
-  if ((s->flags & UV__STREAM_SOCKET) || send_fd >= 0) {
+  if ((s->flags & UV__STREAM_SOCKET) && send_fd < 0 && nbufs == 1) {
+    /* One buffer: send(), not sendmsg().  The kernel then skips copying
+     * a msghdr and importing an iovec array; measured on small writes
+     * (bench-tcp-smallwrites, 64 bytes): about 10% more writes/s, the
+     * gap to libuv's write(). */
+    do
+      n = send(fd, bufs[0].base, bufs[0].len, MSG_NOSIGNAL);
+    while (n == -1 && errno == EINTR);
+  } else if ((s->flags & UV__STREAM_SOCKET) || send_fd >= 0) {
     memset(&msg, 0, sizeof(msg));
     msg.msg_iov = (struct iovec*) bufs;
     msg.msg_iovlen = nbufs;
@@ -896,29 +904,44 @@ static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
     return;
   }
 
-  fd = uv__accept(s->io_watcher.fd);
-  if (fd == UV_EMFILE || fd == UV_ENFILE) {
+  /* Drain the backlog, not one connection per readiness event (nor a
+   * fixed burst): on loopback a client's connect() completes inside the
+   * call, so 1000 clients reconnecting each iteration queue 1000
+   * connections per iteration; accepting fewer overflows the listen
+   * queue, and then TCP clients wait for a SYN retransmit (1 s) and Unix
+   * socket clients get EAGAIN.  Measured with 1000 clients: 9k accepts/s
+   * with a burst of 128, 45k draining (libuv drains too).  The loop is
+   * bounded by the backlog the kernel keeps plus what arrives meanwhile. */
+  for (;;) {
+    fd = uv__accept(s->io_watcher.fd);
+    if (fd == UV_EMFILE || fd == UV_ENFILE) {
+      if (loop->priv.emfile_fd == -1)
+        loop->priv.emfile_fd = open_spare_fd();
+      if (loop->priv.emfile_fd != -1)
+        fd = shed_load(loop, s->io_watcher.fd);
+      else
+        emfile_pause(s);
+    }
+    if (fd < 0) {
+      if (!accept_error_transient(fd))
+        s->spriv.connection_cb(s, fd);
+      return;
+    }
     if (loop->priv.emfile_fd == -1)
       loop->priv.emfile_fd = open_spare_fd();
-    if (loop->priv.emfile_fd != -1)
-      fd = shed_load(loop, s->io_watcher.fd);
-    else
-      emfile_pause(s);
-  }
-  if (fd < 0) {
-    if (!accept_error_transient(fd))
-      s->spriv.connection_cb(s, fd);
-    return;
-  }
-  if (loop->priv.emfile_fd == -1)
-    loop->priv.emfile_fd = open_spare_fd();
 
-  s->spriv.accepted_fd = fd;
-  s->spriv.connection_cb(s, 0);
-  if (s->spriv.accepted_fd != -1 && !uv__is_closing((uv_handle_t*) s)) {
-    /* Not taken: stop accepting until uv_accept() takes it. */
-    uv__io_stop(loop, &s->io_watcher, UV__POLLIN);
-    s->flags |= UV__STREAM_ACCEPT_PAUSED;
+    s->spriv.accepted_fd = fd;
+    s->spriv.connection_cb(s, 0);
+    if (uv__is_closing((uv_handle_t*) s))
+      return;
+    if (s->spriv.accepted_fd != -1) {
+      /* Not taken: stop accepting until uv_accept() takes it. */
+      uv__io_stop(loop, &s->io_watcher, UV__POLLIN);
+      s->flags |= UV__STREAM_ACCEPT_PAUSED;
+      return;
+    }
+    if (s->spriv.connection_cb == NULL || s->io_watcher.fd == -1)
+      return;
   }
 }
 

@@ -17,6 +17,10 @@
  *   event, and what is left waits for the next turn.
  * - ENOBUFS from sendmsg is the kernel's transient "no memory for the
  *   packet": treated like EAGAIN, the request waits for POLLOUT.
+ * - One system call per datagram is the cost that dominates a busy
+ *   socket.  Sends made from receive callbacks (a server answering what it
+ *   reads) are therefore queued and go out together, in one sendmmsg,
+ *   once the batch of receives is done.
  *
  * Requests carry their own copy of the buffer array (inline up to four),
  * and batches of messages are built on the stack, so sending and receiving
@@ -46,6 +50,7 @@
 #define UV__UDP_IPV6      0x0400   /* options take the IPv6 names */
 #define UV__UDP_MMSG      0x0800   /* UV_UDP_RECVMMSG was asked for */
 #define UV__UDP_RECVERR   0x1000   /* IP_RECVERR on: drain the error queue */
+#define UV__UDP_IN_READ   0x2000   /* recv callbacks running: defer sends */
 
 static void udp_io_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events);
 
@@ -619,9 +624,13 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* h, const uv_buf_t bufs[],
   uv__queue_insert_tail(&h->priv.write_queue, &req->priv.queue);
   uv__handle_start((uv_handle_t*) h);
 
-  /* Nothing ahead of it: try at once, the common case costs no poll. */
-  if (was_empty)
+  /* Nothing ahead of it: try at once, the common case costs no poll.
+   * From inside a receive callback, wait for the end of the batch of
+   * receives (udp_io_cb) and send everything answered in one call. */
+  if (was_empty && !(h->flags & UV__UDP_IN_READ))
     send_queued(h);
+  if (h->flags & UV__UDP_IN_READ)
+    return 0;
   if (!uv__queue_empty(&h->priv.write_queue)) {
     err = uv__io_start(h->loop, &h->io_watcher, UV__POLLOUT);
     if (err)
@@ -863,8 +872,19 @@ static void udp_io_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
 
   (void) loop;
   h = uv__container_of(w, uv_udp_t, io_watcher);
-  if (events & UV__POLLIN)
+  if (events & UV__POLLIN) {
+    h->flags |= UV__UDP_IN_READ;
     read_datagrams(h);
+    h->flags &= ~UV__UDP_IN_READ;
+    /* What the callbacks answered; on EAGAIN it waits for POLLOUT. */
+    if (!uv__queue_empty(&h->priv.write_queue) &&
+        !uv__is_closing((uv_handle_t*) h) && h->io_watcher.fd != -1) {
+      send_queued(h);
+      /* (The socket is watched already, so this cannot fail.) */
+      if (!uv__queue_empty(&h->priv.write_queue))
+        (void) uv__io_start(h->loop, &h->io_watcher, UV__POLLOUT);
+    }
+  }
   if ((events & UV__POLLERR) && (h->flags & UV__UDP_RECVERR))
     drain_errqueue(h);
   if ((events & UV__POLLOUT) && !uv__is_closing((uv_handle_t*) h)) {
