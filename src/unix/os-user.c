@@ -45,52 +45,47 @@ static int lookup_error(int r) {
   return -r;
 }
 
-/* Runs getpwuid_r with a large enough buffer; *bufp is the buffer the
- * result points into, for the caller to free. */
-static int get_pwent(uv_uid_t uid, struct passwd* pw, char** bufp) {
+/* The reentrant lookups differ only in the call: each adapter runs one
+ * with the given buffer and says whether an entry was found. */
+typedef int (*entry_call)(unsigned int id, void* ent, char* buf, size_t len,
+                          int* found);
+
+static int call_getpwuid(unsigned int id, void* ent, char* buf, size_t len,
+                         int* found) {
   struct passwd* result;
-  size_t len;
-  char* buf;
   int r;
 
-  len = entry_buf_hint(_SC_GETPW_R_SIZE_MAX);
-  for (;;) {
-    buf = uv__malloc(len);
-    if (buf == NULL)
-      return UV_ENOMEM;
-    do
-      r = getpwuid_r(uid, pw, buf, len, &result);
-    while (r == EINTR);
-    if (r != ERANGE)
-      break;
-    uv__free(buf);
-    if (len >= ENTRY_BUF_MAX)
-      return UV_ENOBUFS;
-    len *= 2;
-  }
-  if (r == 0 && result == NULL)
-    r = ENOENT;
-  if (r != 0) {
-    uv__free(buf);
-    return lookup_error(r);
-  }
-  *bufp = buf;
-  return 0;
+  r = getpwuid_r((uid_t) id, ent, buf, len, &result);
+  *found = result != NULL;
+  return r;
 }
 
-static int get_grent(uv_gid_t gid, struct group* gr, char** bufp) {
+static int call_getgrgid(unsigned int id, void* ent, char* buf, size_t len,
+                         int* found) {
   struct group* result;
-  size_t len;
-  char* buf;
   int r;
 
-  len = entry_buf_hint(_SC_GETGR_R_SIZE_MAX);
+  r = getgrgid_r((gid_t) id, ent, buf, len, &result);
+  *found = result != NULL;
+  return r;
+}
+
+/* Runs a lookup with a large enough buffer (doubling on ERANGE); *bufp is
+ * the buffer the entry points into, for the caller to free. */
+static int get_entry(entry_call call, int sc_hint, unsigned int id,
+                     void* ent, char** bufp) {
+  size_t len;
+  char* buf;
+  int found;
+  int r;
+
+  len = entry_buf_hint(sc_hint);
   for (;;) {
     buf = uv__malloc(len);
     if (buf == NULL)
       return UV_ENOMEM;
     do
-      r = getgrgid_r(gid, gr, buf, len, &result);
+      r = call(id, ent, buf, len, &found);
     while (r == EINTR);
     if (r != ERANGE)
       break;
@@ -99,7 +94,7 @@ static int get_grent(uv_gid_t gid, struct group* gr, char** bufp) {
       return UV_ENOBUFS;
     len *= 2;
   }
-  if (r == 0 && result == NULL)
+  if (r == 0 && !found)
     r = ENOENT;
   if (r != 0) {
     uv__free(buf);
@@ -132,7 +127,8 @@ int uv_os_get_passwd2(uv_passwd_t* pwd, uv_uid_t uid) {
   if (pwd == NULL)
     return UV_EINVAL;
 
-  r = get_pwent(uid, &pw, &buf);
+  r = get_entry(call_getpwuid, _SC_GETPW_R_SIZE_MAX, (unsigned int) uid, &pw,
+                &buf);
   if (r != 0)
     return r;
 
@@ -193,7 +189,8 @@ int uv_os_get_group(uv_group_t* grp, uv_uid_t gid) {
   if (grp == NULL)
     return UV_EINVAL;
 
-  r = get_grent((uv_gid_t) gid, &gr, &buf);
+  r = get_entry(call_getgrgid, _SC_GETGR_R_SIZE_MAX, (unsigned int) gid, &gr,
+                &buf);
   if (r != 0)
     return r;
 
