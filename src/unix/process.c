@@ -278,10 +278,6 @@ static const char* find_path(char* const* env) {
   return path != NULL ? path : "/usr/bin:/bin";
 }
 
-static int is_stream_type(uv_handle_type t) {
-  return t == UV_TCP || t == UV_NAMED_PIPE || t == UV_TTY;
-}
-
 /* Fills fds[] and creates the pipes.  pipes[2*i] is the parent's end of
  * slot i's pipe, pipes[2*i+1] the child's, both -1 when there is none. */
 static int prepare_stdio(const uv_process_options_t* o, int nfds, int* fds,
@@ -328,7 +324,7 @@ static int prepare_stdio(const uv_process_options_t* o, int nfds, int* fds,
 
       case UV_INHERIT_STREAM:
         s = c->data.stream;
-        if (s == NULL || !is_stream_type(s->type) || uv__stream_fd(s) == -1)
+        if (s == NULL || !uv__is_stream(s) || uv__stream_fd(s) == -1)
           return UV_EINVAL;
         fds[i] = uv__stream_fd(s);
         break;

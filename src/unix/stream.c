@@ -69,10 +69,6 @@ union uv__cmsg_one {
 static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events);
 static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events);
 
-static int is_stream(const uv_stream_t* s) {
-  return s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY;
-}
-
 static int is_ipc(const uv_stream_t* s) {
   return s->type == UV_NAMED_PIPE && ((const uv_pipe_t*) s)->ipc;
 }
@@ -1064,7 +1060,7 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
 
   if (server == NULL || client == NULL)
     return UV_EINVAL;
-  if (!is_stream(server) || server->loop != client->loop)
+  if (!uv__is_stream(server) || server->loop != client->loop)
     return UV_EINVAL;
   if (uv__is_closing((uv_handle_t*) server) ||
       uv__is_closing((uv_handle_t*) client))
@@ -1132,7 +1128,7 @@ int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb,
 
   if (stream == NULL || alloc_cb == NULL || read_cb == NULL)
     return UV_EINVAL;
-  if (!is_stream(stream) || uv__is_closing((uv_handle_t*) stream))
+  if (!uv__is_stream(stream) || uv__is_closing((uv_handle_t*) stream))
     return UV_EINVAL;
   if (stream->flags & UV__STREAM_READING)
     return UV_EALREADY;
@@ -1152,7 +1148,7 @@ int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb,
 }
 
 int uv_read_stop(uv_stream_t* stream) {
-  if (stream == NULL || !is_stream(stream))
+  if (stream == NULL || !uv__is_stream(stream))
     return UV_EINVAL;
   if (!(stream->flags & UV__STREAM_READING))
     return 0;
@@ -1200,7 +1196,7 @@ int uv_write2(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[],
 
   if (req == NULL || stream == NULL || bad_bufs(bufs, nbufs))
     return UV_EINVAL;
-  if (!is_stream(stream))
+  if (!uv__is_stream(stream))
     return UV_EINVAL;
   err = check_write(stream, bufs, nbufs, send_handle);
   if (err)
@@ -1246,7 +1242,7 @@ int uv_try_write2(uv_stream_t* handle, const uv_buf_t bufs[],
   int send_fd;
   int err;
 
-  if (handle == NULL || bad_bufs(bufs, nbufs) || !is_stream(handle))
+  if (handle == NULL || bad_bufs(bufs, nbufs) || !uv__is_stream(handle))
     return UV_EINVAL;
   /* Anything queued goes first; jumping ahead would reorder the data. */
   if (handle->spriv.connect_req != NULL ||
@@ -1272,7 +1268,7 @@ int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[],
 }
 
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* stream, uv_shutdown_cb cb) {
-  if (req == NULL || stream == NULL || !is_stream(stream))
+  if (req == NULL || stream == NULL || !uv__is_stream(stream))
     return UV_EINVAL;
   if (!(stream->flags & UV__STREAM_WRITABLE) ||
       (stream->flags & (UV__STREAM_SHUT | UV__STREAM_SHUTTING)) ||
@@ -1312,7 +1308,7 @@ size_t uv_stream_get_write_queue_size(const uv_stream_t* stream) {
 int uv_stream_set_blocking(uv_stream_t* handle, int blocking) {
   int err;
 
-  if (handle == NULL || !is_stream(handle))
+  if (handle == NULL || !uv__is_stream(handle))
     return UV_EINVAL;
   if (uv__is_closing((uv_handle_t*) handle) || handle->io_watcher.fd == -1)
     return UV_EBADF;

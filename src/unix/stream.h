@@ -64,6 +64,11 @@ void uv__stream_close(uv_stream_t* stream);
  * status. */
 void uv__stream_destroy(uv_stream_t* stream);
 
+/* Whether a handle is one of the stream types (TCP, pipe, TTY). */
+static inline int uv__is_stream(const uv_stream_t* s) {
+  return s->type == UV_TCP || s->type == UV_NAMED_PIPE || s->type == UV_TTY;
+}
+
 static inline int uv__stream_fd(const uv_stream_t* s) {
   return s->io_watcher.fd;
 }
