@@ -18,19 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct uv__scan_ent {
-  char* name;
-  uv_dirent_type_t type;
-};
-
-/* What req->ptr holds after a scandir: the entries, sorted, and how far
- * uv_fs_scandir_next() got. */
-struct uv__scan {
-  size_t count;
-  size_t next;
-  struct uv__scan_ent ents[];
-};
-
 static uv_dirent_type_t uv__dirent_type_from_mode(mode_t mode) {
   switch (mode & S_IFMT) {
     case S_IFREG: return UV_DIRENT_FILE;
@@ -103,26 +90,10 @@ static int uv__readdir_next(DIR* d, struct dirent** de) {
 
 /* ---- scandir ------------------------------------------------------------ */
 
-static int uv__scan_cmp(const void* a, const void* b) {
-  return strcmp(((const struct uv__scan_ent*) a)->name,
-                ((const struct uv__scan_ent*) b)->name);
-}
-
-static void uv__scan_free(struct uv__scan* scan) {
-  size_t i;
-
-  if (scan == NULL)
-    return;
-  for (i = 0; i < scan->count; i++)
-    uv__free(scan->ents[i].name);
-  uv__free(scan);
-}
-
 ssize_t uv__fs_do_scandir(uv_fs_t* req) {
   struct uv__scan* scan;
-  struct uv__scan* grown;
   struct dirent* de;
-  size_t cap;
+  char* name;
   DIR* d;
   int err;
 
@@ -130,37 +101,21 @@ ssize_t uv__fs_do_scandir(uv_fs_t* req) {
   if (err)
     return err;
 
-  cap = 16;
-  scan = uv__malloc(sizeof(*scan) + cap * sizeof(scan->ents[0]));
-  if (scan == NULL) {
-    closedir(d);
-    return UV_ENOMEM;
-  }
-  scan->count = 0;
-  scan->next = 0;
-
+  scan = NULL;
   for (;;) {
     err = uv__readdir_next(d, &de);
     if (err || de == NULL)
       break;
     if (uv__dirent_skip(de))
       continue;
-    if (scan->count == cap) {
-      cap *= 2;
-      grown = uv__realloc(scan, sizeof(*scan) + cap * sizeof(scan->ents[0]));
-      if (grown == NULL) {
-        err = UV_ENOMEM;
-        break;
-      }
-      scan = grown;
-    }
-    scan->ents[scan->count].name = uv__strdup(de->d_name);
-    if (scan->ents[scan->count].name == NULL) {
+    name = uv__strdup(de->d_name);
+    if (name == NULL) {
       err = UV_ENOMEM;
       break;
     }
-    scan->ents[scan->count].type = uv__dirent_type(d, de);
-    scan->count++;
+    err = uv__scan_push(&scan, name, uv__dirent_type(d, de));
+    if (err)
+      break;
   }
   closedir(d);
 
@@ -168,36 +123,7 @@ ssize_t uv__fs_do_scandir(uv_fs_t* req) {
     uv__scan_free(scan);
     return err;
   }
-  if (scan->count == 0) {
-    /* libuv leaves req->ptr NULL for an empty directory. */
-    uv__scan_free(scan);
-    return 0;
-  }
-  qsort(scan->ents, scan->count, sizeof(scan->ents[0]), uv__scan_cmp);
-  req->ptr = scan;
-  return (ssize_t) scan->count;
-}
-
-void uv__fs_scandir_free(uv_fs_t* req) {
-  uv__scan_free(req->ptr);
-  req->ptr = NULL;
-}
-
-int uv_fs_scandir_next(uv_fs_t* req, uv_dirent_t* ent) {
-  struct uv__scan* scan;
-
-  if (req == NULL || ent == NULL || req->fs_type != UV_FS_SCANDIR)
-    return UV_EINVAL;
-  if (req->result < 0)
-    return (int) req->result;
-  scan = req->ptr;
-  if (scan == NULL || scan->next >= scan->count)
-    return UV_EOF;
-  /* The name stays valid until uv_fs_req_cleanup(). */
-  ent->name = scan->ents[scan->next].name;
-  ent->type = scan->ents[scan->next].type;
-  scan->next++;
-  return 0;
+  return uv__scan_finish(req, scan);
 }
 
 /* ---- opendir / readdir / closedir -------------------------------------- */
@@ -227,7 +153,6 @@ ssize_t uv__fs_do_readdir(uv_fs_t* req) {
   uv_dirent_t* ents;
   struct dirent* de;
   size_t n;
-  size_t i;
   int err;
 
   dir = req->ptr;
@@ -249,25 +174,10 @@ ssize_t uv__fs_do_readdir(uv_fs_t* req) {
     n++;
   }
   if (err) {
-    for (i = 0; i < n; i++) {
-      uv__free((char*) ents[i].name);
-      ents[i].name = NULL;
-    }
+    uv__dirents_free(ents, n);
     return err;
   }
   return (ssize_t) n;
-}
-
-void uv__fs_readdir_free(uv_fs_t* req) {
-  ssize_t i;
-
-  if (req->priv.dirents != NULL) {
-    for (i = 0; i < req->result; i++) {
-      uv__free((char*) req->priv.dirents[i].name);
-      req->priv.dirents[i].name = NULL;
-    }
-  }
-  req->priv.dirents = NULL;
 }
 
 ssize_t uv__fs_do_closedir(uv_fs_t* req) {
