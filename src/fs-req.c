@@ -58,6 +58,9 @@ static int uv__fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type,
   req->priv.off = 0;
   req->priv.len = 0;
   req->priv.dirents = NULL;
+#ifdef _WIN32
+  req->priv.sys_errno = 0;
+#endif
   /* A synchronous call never touches the loop, and libuv's users rely on
    * passing NULL for it; only a queued request needs one. */
   if (loop == NULL && cb != NULL)

@@ -219,7 +219,13 @@ struct uv__loop_priv {
 /* libuv's Unix-only public members have no Windows counterpart. */
 #define UV_IO_WATCHER_FIELD
 #define UV_PIPE_PLATFORM_FIELDS struct uv__pipe_priv priv;
-#define UV_FS_PLATFORM_FIELDS
+/* Same members as on Unix, so the shared request code (src/fs-req.c)
+ * fills them the same way; libuv's Windows struct has no such public
+ * members, so no program can depend on their absence. */
+#define UV_FS_PLATFORM_FIELDS \
+  const char* new_path; \
+  unsigned int nbufs; \
+  uv_buf_t* bufs;
 
 struct uv__handle_priv {
   uv_close_cb close_cb;
@@ -418,24 +424,26 @@ struct uv__udp_send_priv {
   size_t queued_bytes;             /* counted in send_queue_size */
 };
 
-/* Why: runs on the thread pool as on Unix; paths go to the system as
- * UTF-16, and the raw Win32 error is kept for uv_fs_get_system_error. */
+/* Why: runs on the thread pool as on Unix, with the same members (the
+ * request code in src/fs-req.c is shared); paths are turned into UTF-16
+ * only on the thread that runs the request, and the raw Win32 error is
+ * kept for uv_fs_get_system_error. */
 struct uv__fs_priv {
   uv_fs_cb cb;
   struct uv__work work;
-  WCHAR* pathw;
-  WCHAR* new_pathw;
-  int sys_errno;
-  uv_file file;
-  uv_file file_out;                /* sendfile */
-  int flags;
+  uv_file file;                    /* sendfile: out_fd */
+  uv_file file2;                   /* sendfile: in_fd */
+  int flags;                       /* open/copyfile/symlink flags, access */
   int mode;
-  unsigned int nbufs;
-  uv_buf_t* bufs;
+  int own_bufs;                    /* bufs is a heap copy to free */
   int64_t off;
-  size_t length;                   /* sendfile */
+  size_t len;                      /* sendfile length, readdir capacity */
+  uv_uid_t uid;
+  uv_gid_t gid;
   double atime;
   double mtime;
+  uv_dirent_t* dirents;            /* readdir: entries whose names we own */
+  DWORD sys_errno;                 /* Win32 error behind a failed result */
   uv_buf_t bufsml[4];
 };
 
@@ -461,11 +469,11 @@ struct uv__getnameinfo_priv {
 };
 
 /* Why: FindFirstFileW returns the first entry when it opens the search,
- * so one entry may be held over to the next uv_fs_readdir. */
+ * so one entry is always held over to the next uv_fs_readdir. */
 struct uv__dir_priv {
-  HANDLE find_handle;
+  HANDLE dir;                      /* the search; NULL once closed */
   WIN32_FIND_DATAW find_data;
-  int need_find_call;
+  int have_entry;                  /* find_data holds an unreported entry */
 };
 
 #endif /* UV__WANT_PRIVATE */
