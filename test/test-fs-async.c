@@ -201,7 +201,12 @@ TEST(fs_async_cancel) {
   int i;
 
   /* A known pool size, set before this process first uses the pool. */
+#ifdef _WIN32
+  ASSERT(SetEnvironmentVariableA("UV_THREADPOOL_SIZE", "2"));
+  ASSERT_OK(_putenv("UV_THREADPOOL_SIZE=2"));
+#else
   ASSERT_OK(setenv("UV_THREADPOOL_SIZE", "2", 1));
+#endif
   ASSERT_OK(uv_loop_init(&loop));
   fs_scratch_init(&s);
   ASSERT_OK(uv_sem_init(&release_sem, 0));

@@ -5,13 +5,21 @@
 #define _FILE_OFFSET_BITS 64
 #include "test-fs.h"
 
-#include <grp.h>
+#include <math.h>
 #include <signal.h>
-#include <sys/resource.h>
-#include <sys/statfs.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
+#ifndef _WIN32
+# include <grp.h>
+# include <sys/resource.h>
+# include <sys/statfs.h>
+# include <sys/wait.h>
+#endif
+
+/* Tests whose reference is a POSIX call the Windows C runtime lacks (or
+ * fakes: its stat() has no inode, link count or nanoseconds) skip there,
+ * saying which test of test-fs-win.c checks the same behaviour with Win32
+ * as the reference. */
 
 static int cb_count;
 static ssize_t cb_result;
@@ -79,10 +87,12 @@ TEST(fs_open_close_sync) {
   ASSERT_EQ(UV_ENOTDIR, uv_fs_open(&loop, &req, sub, UV_FS_O_RDONLY, 0,
                                    NULL));
   uv_fs_req_cleanup(&req);
+#ifndef _WIN32  /* UV_FS_O_DIRECTORY is 0 there, as in libuv */
   ASSERT_EQ(UV_ENOTDIR, uv_fs_open(&loop, &req, path,
                                    UV_FS_O_RDONLY | UV_FS_O_DIRECTORY, 0,
                                    NULL));
   uv_fs_req_cleanup(&req);
+#endif
 
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
@@ -128,7 +138,7 @@ TEST(fs_open_close_async) {
   ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
   ASSERT_EQ(2, cb_count);
   ASSERT(!uv_loop_alive(&loop));
-  ASSERT_EQ(-1, fcntl(async_fd, F_GETFD));
+  ASSERT(!fs_fd_is_open(async_fd));
 
   /* Errors found before queueing come back at once; the callback never
    * runs. */
@@ -142,7 +152,11 @@ TEST(fs_open_close_async) {
   ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
   ASSERT_EQ(1, cb_count);
   ASSERT_EQ(UV_ENOENT, cb_result);
+#ifdef _WIN32
+  ASSERT_EQ(ERROR_FILE_NOT_FOUND, uv_fs_get_system_error(&req));
+#else
   ASSERT_EQ(ENOENT, uv_fs_get_system_error(&req));
+#endif
   uv_fs_req_cleanup(&req);
 
   fs_scratch_done(&s);
@@ -340,6 +354,19 @@ TEST(fs_read_write_many_bufs) {
   for (i = 0; i < N; i++)
     bufs[i] = uv_buf_init(back + i, 1);
   memset(back, 0, N);
+#ifdef _WIN32
+  /* No IOV_MAX: one read fills every buffer, as libuv does there. */
+  ASSERT_EQ(N, uv_fs_read(&loop, &req, fd, bufs, N, N, NULL));
+  uv_fs_req_cleanup(&req);
+  ASSERT_MEM_EQ(data, back, N);
+  memset(back, 0, N);
+  cb_count = 0;
+  ASSERT_OK(uv_fs_read(&loop, &req, fd, bufs, N, 0, count_cb));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(N, cb_result);
+  uv_fs_req_cleanup(&req);
+  ASSERT_MEM_EQ(data, back, N);
+#else
   /* One read, capped at IOV_MAX buffers, as libuv does. */
   ASSERT_EQ(IOV_MAX, uv_fs_read(&loop, &req, fd, bufs, N, N, NULL));
   uv_fs_req_cleanup(&req);
@@ -358,6 +385,7 @@ TEST(fs_read_write_many_bufs) {
   ASSERT_EQ(IOV_MAX, cb_result);
   uv_fs_req_cleanup(&req);
   ASSERT_MEM_EQ(data, back, IOV_MAX);
+#endif
 
   ASSERT_OK(uv_fs_close(&loop, &req, fd, NULL));
   uv_fs_req_cleanup(&req);
@@ -412,7 +440,13 @@ TEST(fs_read_write_errors) {
   /* Writing to a read-only descriptor, reading a directory. */
   ASSERT_EQ(UV_EBADF, uv_fs_write(&loop, &req, fd, &buf, 1, -1, NULL));
   uv_fs_req_cleanup(&req);
+#ifdef _WIN32
+  /* The C runtime cannot open directories; the library can. */
+  dfd = uv_fs_open(NULL, &req, s.dir, UV_FS_O_RDONLY, 0, NULL);
+  uv_fs_req_cleanup(&req);
+#else
   dfd = open(s.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+#endif
   ASSERT_GE(dfd, 0);
   ASSERT_EQ(UV_EISDIR, uv_fs_read(&loop, &req, dfd, &buf, 1, -1, NULL));
   uv_fs_req_cleanup(&req);
@@ -439,6 +473,9 @@ TEST(fs_read_write_errors) {
 /* A write the kernel cuts short (here by a file size limit) reports what
  * did get written; the next one reports the error. */
 TEST(fs_write_partial) {
+#ifdef _WIN32
+  RETURN_SKIP("no file size limit (RLIMIT_FSIZE) on Windows");
+#else
   fs_scratch_t s;
   uv_loop_t loop;
   uv_fs_t req;
@@ -488,6 +525,7 @@ TEST(fs_write_partial) {
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
   return 0;
+#endif
 }
 
 /* Offsets past 4 GiB must survive every conversion on the way. */
@@ -556,6 +594,7 @@ TEST(fs_large_offset) {
 
 /* ---- stat --------------------------------------------------------------- */
 
+#ifndef _WIN32
 static void check_stat(const uv_stat_t* u, const struct stat* st) {
   ASSERT_UINT64_EQ(st->st_dev, u->st_dev);
   ASSERT_UINT64_EQ(st->st_ino, u->st_ino);
@@ -583,7 +622,11 @@ static void check_stat(const uv_stat_t* u, const struct stat* st) {
           u->st_birthtim.tv_nsec <= u->st_ctim.tv_nsec));
 }
 
+#endif
 TEST(fs_stat) {
+#ifdef _WIN32
+  RETURN_SKIP("the C runtime has no lstat/symlink and its stat() no inode, links or nanoseconds; fs_win_stat covers this");
+#else
   fs_scratch_t s;
   uv_loop_t loop;
   uv_fs_t req;
@@ -681,9 +724,13 @@ TEST(fs_stat) {
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
   return 0;
+#endif
 }
 
 TEST(fs_statfs) {
+#ifdef _WIN32
+  RETURN_SKIP("statfs(2) is the reference; fs_win_statfs covers Windows");
+#else
   uv_loop_t loop;
   uv_fs_t req;
   uv_statfs_t* sf;
@@ -720,11 +767,15 @@ TEST(fs_statfs) {
   uv_fs_req_cleanup(&req);
   close_loop_and_check(&loop);
   return 0;
+#endif
 }
 
 /* ---- times -------------------------------------------------------------- */
 
 TEST(fs_utime) {
+#ifdef _WIN32
+  RETURN_SKIP("needs symlinks and nanosecond stat() as reference; fs_win_utime covers Windows");
+#else
   fs_scratch_t s;
   uv_loop_t loop;
   uv_fs_t req;
@@ -834,11 +885,15 @@ TEST(fs_utime) {
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
   return 0;
+#endif
 }
 
 /* ---- names -------------------------------------------------------------- */
 
 TEST(fs_readlink_realpath) {
+#ifdef _WIN32
+  RETURN_SKIP("POSIX readlink/realpath/symlink are the reference; fs_win_links covers Windows");
+#else
   fs_scratch_t s;
   uv_loop_t loop;
   uv_fs_t req;
@@ -922,6 +977,7 @@ TEST(fs_readlink_realpath) {
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
   return 0;
+#endif
 }
 
 TEST(fs_link_rename_unlink) {
@@ -944,8 +1000,7 @@ TEST(fs_link_rename_unlink) {
   ASSERT_OK(uv_fs_link(&loop, &req, a, b, NULL));
   ASSERT_EQ(UV_FS_LINK, req.fs_type);
   uv_fs_req_cleanup(&req);
-  ASSERT_OK(stat(a, &st));
-  ASSERT_EQ(2, st.st_nlink);
+  ASSERT_EQ(2, fs_nlink(a));
   ASSERT_EQ(UV_EEXIST, uv_fs_link(&loop, &req, a, b, NULL));
   uv_fs_req_cleanup(&req);
   ASSERT_EQ(UV_ENOENT, uv_fs_link(&loop, &req, c, d, NULL));
@@ -987,12 +1042,15 @@ TEST(fs_link_rename_unlink) {
   uv_fs_req_cleanup(&req);
   ASSERT_EQ(UV_ENOENT, uv_fs_unlink(&loop, &req, d, NULL));
   uv_fs_req_cleanup(&req);
+#ifdef _WIN32
+  ASSERT_EQ(UV_EPERM, uv_fs_unlink(&loop, &req, s.dir, NULL));  /* libuv */
+#else
   ASSERT_EQ(UV_EISDIR, uv_fs_unlink(&loop, &req, s.dir, NULL));
+#endif
   uv_fs_req_cleanup(&req);
   ASSERT_EQ(UV_EINVAL, uv_fs_unlink(&loop, &req, NULL, NULL));
   uv_fs_req_cleanup(&req);
-  ASSERT_OK(stat(a, &st));
-  ASSERT_EQ(1, st.st_nlink);
+  ASSERT_EQ(1, fs_nlink(a));
 
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
@@ -1020,7 +1078,9 @@ TEST(fs_mkdir_rmdir) {
   uv_fs_req_cleanup(&req);
   ASSERT_OK(stat(d, &st));
   ASSERT(S_ISDIR(st.st_mode));
+#ifndef _WIN32  /* no permission bits: the mode is ignored, as in libuv */
   ASSERT_EQ(0750, st.st_mode & 0777);
+#endif
   ASSERT_EQ(UV_EEXIST, uv_fs_mkdir(&loop, &req, d, 0755, NULL));
   uv_fs_req_cleanup(&req);
   fs_path(&s, sub, "d/x/y");
@@ -1082,7 +1142,9 @@ TEST(fs_mkdtemp_mkstemp) {
   ASSERT_STR_EQ(tpl + strlen(tpl) - 10, "dir-XXXXXX");  /* ours untouched */
   ASSERT_OK(stat(req.path, &st));
   ASSERT(S_ISDIR(st.st_mode));
+#ifndef _WIN32
   ASSERT_EQ(0700, st.st_mode & 0777);
+#endif
   uv_fs_req_cleanup(&req);
 
   cb_count = 0;
@@ -1116,7 +1178,9 @@ TEST(fs_mkdtemp_mkstemp) {
   ASSERT(fs_is_cloexec(fd));
   ASSERT_OK(stat(req.path, &st));
   ASSERT(S_ISREG(st.st_mode));
+#ifndef _WIN32
   ASSERT_EQ(0600, st.st_mode & 0777);
+#endif
   ASSERT_EQ(4, write(fd, "temp", 4));
   strcpy(made, req.path);
   uv_fs_req_cleanup(&req);
@@ -1154,6 +1218,9 @@ TEST(fs_mkdtemp_mkstemp) {
 /* ---- permissions and ownership ----------------------------------------- */
 
 TEST(fs_access_chmod) {
+#ifdef _WIN32
+  RETURN_SKIP("POSIX permission bits; Windows has only the read-only attribute (fs_win_readonly)");
+#else
   fs_scratch_t s;
   uv_loop_t loop;
   uv_fs_t req;
@@ -1222,8 +1289,10 @@ TEST(fs_access_chmod) {
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
   return 0;
+#endif
 }
 
+#ifndef _WIN32
 /* Run in a child that became an ordinary user: what does the library say
  * about a mode-000 file and a readable one?  Exit code 0 when it answered
  * EACCES and success respectively. */
@@ -1263,7 +1332,11 @@ static int unprivileged_checks(uv_loop_t* loop, int others_files) {
   return 0;
 }
 
+#endif
 TEST(fs_permission_denied) {
+#ifdef _WIN32
+  RETURN_SKIP("no mode-000 files, fork or setuid on Windows");
+#else
   fs_scratch_t s;
   uv_loop_t loop;
   char path[PATH_MAX];
@@ -1308,9 +1381,13 @@ TEST(fs_permission_denied) {
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
   return 0;
+#endif
 }
 
 TEST(fs_chown) {
+#ifdef _WIN32
+  RETURN_SKIP("no owners to change on Windows: chown is a no-op there (fs_win_chown)");
+#else
   fs_scratch_t s;
   uv_loop_t loop;
   uv_fs_t req;
@@ -1404,6 +1481,7 @@ TEST(fs_chown) {
   fs_scratch_done(&s);
   close_loop_and_check(&loop);
   return 0;
+#endif
 }
 
 /* ---- descriptors: truncate, sync, handles ------------------------------ */
@@ -1475,6 +1553,29 @@ TEST(fs_ftruncate_fsync) {
 }
 
 TEST(fs_osfhandle) {
+#ifdef _WIN32
+  uv_os_fd_t h;
+  int fds[2];
+  int fd;
+
+  ASSERT_OK(_pipe(fds, 256, O_BINARY));
+  h = uv_get_osfhandle(fds[0]);
+  ASSERT_PTR_EQ((HANDLE) _get_osfhandle(fds[0]), h);
+  ASSERT_PTR_EQ(INVALID_HANDLE_VALUE, uv_get_osfhandle(-1));
+  /* A new descriptor for the same handle: it owns the handle from then
+   * on, so it is duplicated first. */
+  ASSERT(DuplicateHandle(GetCurrentProcess(), uv_get_osfhandle(fds[1]),
+                         GetCurrentProcess(), &h, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS));
+  fd = uv_open_osfhandle(h);
+  ASSERT_GE(fd, 0);
+  ASSERT_PTR_EQ(h, uv_get_osfhandle(fd));
+  ASSERT_EQ(1, write(fd, "x", 1));
+  ASSERT_OK(close(fd));
+  ASSERT_OK(close(fds[0]));
+  ASSERT_OK(close(fds[1]));
+  return 0;
+#else
   uv_os_fd_t h;
   int fds[2];
 
@@ -1489,6 +1590,7 @@ TEST(fs_osfhandle) {
   ASSERT_OK(close(fds[0]));
   ASSERT_OK(close(fds[1]));
   return 0;
+#endif
 }
 
 /* ---- the request itself ------------------------------------------------ */
@@ -1540,7 +1642,11 @@ TEST(fs_req_lifecycle) {
   ASSERT_EQ(UV_ENOENT, uv_fs_stat(&loop, &req, "no-such", NULL));
   ASSERT_EQ(UV_FS_STAT, uv_fs_get_type(&req));
   ASSERT_EQ(UV_ENOENT, uv_fs_get_result(&req));
+#ifdef _WIN32
+  ASSERT_EQ(ERROR_FILE_NOT_FOUND, uv_fs_get_system_error(&req));
+#else
   ASSERT_EQ(ENOENT, uv_fs_get_system_error(&req));
+#endif
   ASSERT_STR_EQ("no-such", uv_fs_get_path(&req));
   ASSERT_NULL(uv_fs_get_ptr(&req));
   ASSERT_EQ(UV_FS, uv_req_get_type((uv_req_t*) &req));

@@ -255,12 +255,42 @@ static ssize_t uv__fs_junction(uv_fs_t* req, const WCHAR* target,
   return 0;
 }
 
+static ssize_t uv__fs_symlink(uv_fs_t* req, const WCHAR* target,
+                              const WCHAR* link) {
+  DWORD flags;
+  DWORD err;
+
+  flags = SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE;
+  if (req->priv.flags & UV_FS_SYMLINK_DIR)
+    flags |= SYMBOLIC_LINK_FLAG_DIRECTORY;
+  if (CreateSymbolicLinkW(link, target, flags)) {
+    err = NO_ERROR;
+  } else {
+    err = GetLastError();
+    if (err == ERROR_INVALID_PARAMETER) {
+      flags &= ~(DWORD) SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE;
+      err = CreateSymbolicLinkW(link, target, flags) ? NO_ERROR
+                                                     : GetLastError();
+    }
+  }
+  /* Wine (8.x) answers success without creating anything.  The link's
+   * own attributes exist even when it dangles, so this is a safe test. */
+  if (err == NO_ERROR && GetFileAttributesW(link) == INVALID_FILE_ATTRIBUTES)
+    err = ERROR_NOT_SUPPORTED;
+  if (err == NO_ERROR)
+    return 0;
+  if (err == ERROR_PRIVILEGE_NOT_HELD) {
+    /* Neither the privilege nor Developer Mode. */
+    req->priv.sys_errno = err;
+    return UV_EPERM;
+  }
+  return uv__fs_error(req, err);
+}
+
 ssize_t uv__fs_do_symlink(uv_fs_t* req) {
   WCHAR* target;
   WCHAR* link;
   WCHAR* p;
-  DWORD flags;
-  DWORD err;
   ssize_t r;
 
   /* The target is stored as given (a relative one stays relative), so it
@@ -276,32 +306,10 @@ ssize_t uv__fs_do_symlink(uv_fs_t* req) {
   for (p = target; *p != L'\0'; p++)
     if (*p == L'/')
       *p = L'\\';
-
-  if (req->priv.flags & UV_FS_SYMLINK_JUNCTION) {
+  if (req->priv.flags & UV_FS_SYMLINK_JUNCTION)
     r = uv__fs_junction(req, target, link);
-  } else {
-    flags = SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE;
-    if (req->priv.flags & UV_FS_SYMLINK_DIR)
-      flags |= SYMBOLIC_LINK_FLAG_DIRECTORY;
-    r = 0;
-    if (!CreateSymbolicLinkW(link, target, flags)) {
-      err = GetLastError();
-      if (err == ERROR_INVALID_PARAMETER) {
-        flags &= ~(DWORD) SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE;
-        if (CreateSymbolicLinkW(link, target, flags))
-          err = NO_ERROR;
-        else
-          err = GetLastError();
-      }
-      if (err == ERROR_PRIVILEGE_NOT_HELD) {
-        /* Neither the privilege nor Developer Mode. */
-        req->priv.sys_errno = err;
-        r = UV_EPERM;
-      } else if (err != NO_ERROR) {
-        r = uv__fs_error(req, err);
-      }
-    }
-  }
+  else
+    r = uv__fs_symlink(req, target, link);
   uv__free(target);
   uv__free(link);
   return r;

@@ -25,8 +25,41 @@
 
 /* ---- helpers shared by the fs*.c files ---------------------------------- */
 
+/* Whether a missing path is missing because one of its directories is a
+ * file: POSIX says ENOTDIR, Windows ERROR_PATH_NOT_FOUND. */
+static int uv__fs_parent_is_file(const char* path) {
+  WCHAR* w;
+  WCHAR* end;
+  DWORD attrs;
+  int r;
+
+  if (path == NULL || uv__fs_wide_path(path, &w) != 0)
+    return 0;
+  r = 0;
+  for (;;) {
+    end = w + wcslen(w);
+    while (end > w && end[-1] != L'\\' && end[-1] != L'/')
+      end--;
+    while (end > w && (end[-1] == L'\\' || end[-1] == L'/'))
+      end--;
+    if (end == w || end[-1] == L':' || end[-1] == L'?')
+      break;
+    *end = L'\0';
+    attrs = GetFileAttributesW(w);
+    if (attrs != INVALID_FILE_ATTRIBUTES) {
+      r = !(attrs & FILE_ATTRIBUTE_DIRECTORY);
+      break;
+    }
+  }
+  uv__free(w);
+  return r;
+}
+
 int uv__fs_error(uv_fs_t* req, DWORD err) {
   req->priv.sys_errno = err;
+  if (err == ERROR_PATH_NOT_FOUND && (uv__fs_parent_is_file(req->path) ||
+                                      uv__fs_parent_is_file(req->new_path)))
+    return UV_ENOTDIR;
   return uv_translate_sys_error((int) err);
 }
 
