@@ -109,7 +109,7 @@ ssize_t uv__fs_do_sendfile(uv_fs_t* req) {
   out = uv__fs_fd_handle(req->priv.file);
   in = uv__fs_fd_handle(req->priv.file2);
   if (out == INVALID_HANDLE_VALUE || in == INVALID_HANDLE_VALUE)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   if (req->priv.len == 0)
     return 0;
   buf = uv__malloc(UV__SENDFILE_BUF);

@@ -125,7 +125,7 @@ ssize_t uv__fs_do_stat(uv_fs_t* req) {
   if (req->fs_type == UV_FS_FSTAT) {
     h = uv__fs_fd_handle(req->priv.file);
     if (h == INVALID_HANDLE_VALUE)
-      return UV_EBADF;
+      return uv__fs_badf(req);
     return uv__fs_stat_handle(req, h, 0);
   }
 

@@ -258,10 +258,10 @@ static ssize_t uv__fs_open(uv_fs_t* req, const WCHAR* path) {
 
 static ssize_t uv__fs_close(uv_fs_t* req) {
   if (uv__fs_fd_handle(req->priv.file) == INVALID_HANDLE_VALUE)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   /* _close() closes the handle too. */
   if (_close(req->priv.file) != 0)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   return 0;
 }
 
@@ -271,7 +271,7 @@ static ssize_t uv__fs_close(uv_fs_t* req) {
 static int uv__fs_rw_error(uv_fs_t* req, DWORD err) {
   req->priv.sys_errno = err;
   if (err == ERROR_ACCESS_DENIED)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   if (err == ERROR_INVALID_FUNCTION)
     return UV_EISDIR;
   return uv_translate_sys_error((int) err);
@@ -305,7 +305,7 @@ static ssize_t uv__fs_read(uv_fs_t* req) {
 
   h = uv__fs_fd_handle(req->priv.file);
   if (h == INVALID_HANDLE_VALUE)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   off = req->priv.off;
   restore = off >= 0 && uv__fs_tell(h, &pos);
 
@@ -351,7 +351,7 @@ static ssize_t uv__fs_write(uv_fs_t* req) {
 
   h = uv__fs_fd_handle(req->priv.file);
   if (h == INVALID_HANDLE_VALUE)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   off = req->priv.off;
   restore = off >= 0 && uv__fs_tell(h, &pos);
 
@@ -391,7 +391,7 @@ static ssize_t uv__fs_ftruncate(uv_fs_t* req) {
 
   h = uv__fs_fd_handle(req->priv.file);
   if (h == INVALID_HANDLE_VALUE)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   if (req->priv.off < 0)
     return UV_EINVAL;
   eof.EndOfFile.QuadPart = req->priv.off;
@@ -411,7 +411,7 @@ static ssize_t uv__fs_fsync(uv_fs_t* req) {
 
   h = uv__fs_fd_handle(req->priv.file);
   if (h == INVALID_HANDLE_VALUE)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   if (!FlushFileBuffers(h)) {
     /* A handle without write access has nothing of its own to flush;
      * fsync(2) accepts such descriptors, and so do we. */
@@ -642,7 +642,7 @@ static ssize_t uv__fs_fchmod(uv_fs_t* req) {
 
   h = uv__fs_fd_handle(req->priv.file);
   if (h == INVALID_HANDLE_VALUE)
-    return UV_EBADF;
+    return uv__fs_badf(req);
   if (!GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof(info)))
     return uv__fs_last_error(req);
   info.FileAttributes = uv__fs_mode_attrs(info.FileAttributes,
@@ -702,7 +702,7 @@ static ssize_t uv__fs_utime(uv_fs_t* req, const WCHAR* path) {
   if (req->fs_type == UV_FS_FUTIME) {
     h = uv__fs_fd_handle(req->priv.file);
     if (h == INVALID_HANDLE_VALUE)
-      return UV_EBADF;
+      return uv__fs_badf(req);
     return uv__fs_set_times(req, h);
   }
   flags = FILE_FLAG_BACKUP_SEMANTICS;
@@ -786,7 +786,7 @@ ssize_t uv__fs_run(uv_fs_t* req) {
       return uv__fs_fsync(req);
     case UV_FS_FCHOWN:
       return uv__fs_fd_handle(req->priv.file) == INVALID_HANDLE_VALUE
-                 ? UV_EBADF
+                 ? uv__fs_badf(req)
                  : 0;
     case UV_FS_MKDTEMP:
     case UV_FS_MKSTEMP:

@@ -23,6 +23,13 @@
 /* Records err as the request's system error; returns it as a UV_E* code. */
 int uv__fs_error(uv_fs_t* req, DWORD err);
 
+/* A descriptor that names no handle: UV_EBADF, with the Win32 error a
+ * system call would have given for it. */
+static inline int uv__fs_badf(uv_fs_t* req) {
+  req->priv.sys_errno = ERROR_INVALID_HANDLE;
+  return UV_EBADF;
+}
+
 /* UTF-8 path -> new UTF-16 path the system accepts whatever its length:
  * long paths get the \\?\ prefix (and so are made absolute first). */
 int uv__fs_wide_path(const char* path, WCHAR** out);
