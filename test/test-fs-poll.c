@@ -8,6 +8,15 @@
 #define _GNU_SOURCE
 #include "test-fs.h"
 
+/* The mode change the tests make: Windows has only the read-only bit. */
+#ifdef _WIN32
+# define MODE_BEFORE 0666
+# define MODE_AFTER 0444
+#else
+# define MODE_BEFORE 0644
+# define MODE_AFTER 0600
+#endif
+
 static fs_scratch_t scratch;
 static char file_path[PATH_MAX];
 static int poll_calls;
@@ -164,15 +173,15 @@ TEST(fs_poll_life_cycle) {
  * the mode, the callback sees it and stops the handle. */
 static void change_timer_cb(uv_timer_t* t) {
   (void) t;
-  ASSERT_OK(chmod(file_path, 0600));
+  ASSERT_OK(chmod(file_path, MODE_AFTER));
 }
 
 static void change_cb(uv_fs_poll_t* h, int status, const uv_stat_t* prev,
                       const uv_stat_t* curr) {
   poll_calls++;
   ASSERT_OK(status);
-  ASSERT_EQ(prev->st_mode & 0777, 0644);
-  ASSERT_EQ(curr->st_mode & 0777, 0600);
+  ASSERT_EQ(prev->st_mode & 0777, MODE_BEFORE);
+  ASSERT_EQ(curr->st_mode & 0777, MODE_AFTER);
   ASSERT_OK(uv_fs_poll_stop(h));
   ASSERT_EQ(uv_is_active((uv_handle_t*) h), 0);
   uv_close((uv_handle_t*) &deadline, NULL);
@@ -185,7 +194,7 @@ TEST(fs_poll_change) {
   fs_scratch_init(&scratch);
   fs_path(&scratch, file_path, "f");
   fs_put(file_path, "x", 1);
-  ASSERT_OK(chmod(file_path, 0644));
+  ASSERT_OK(chmod(file_path, MODE_BEFORE));
   ASSERT_OK(uv_loop_init(&loop));
   start_deadline(&loop);
   ASSERT_OK(uv_fs_poll_init(&loop, &h));
@@ -286,7 +295,11 @@ TEST(fs_poll_close_in_flight) {
 
   /* One pool thread, kept busy for 50 ms: the first stat stays in flight
    * for that long, so a close that does not wait for it shows. */
+#ifdef _WIN32
+  ASSERT_OK(_putenv("UV_THREADPOOL_SIZE=1"));
+#else
   ASSERT_OK(setenv("UV_THREADPOOL_SIZE", "1", 1));
+#endif
   ASSERT_OK(uv_sem_init(&pool_gate, 0));
   ASSERT_OK(uv_loop_init(&loop));
   ASSERT_OK(uv_queue_work(&loop, &work, blocked_work, blocked_done));

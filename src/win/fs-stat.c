@@ -53,6 +53,8 @@ static ssize_t uv__fs_stat_handle(uv_fs_t* req, HANDLE h, int is_lstat) {
   st = &req->statbuf;
   memset(st, 0, sizeof(*st));
 
+  /* GetFileType reports failure only through the last error. */
+  SetLastError(NO_ERROR);
   switch (GetFileType(h)) {
     case FILE_TYPE_DISK:
       break;
