@@ -122,7 +122,7 @@ static const struct size_row sizes[] = {
   { "uv_write_t", sizeof(uv_write_t), PIN(160, 136) },
   { "uv_shutdown_t", sizeof(uv_shutdown_t), PIN(48, 96) },
   { "uv_udp_send_t", sizeof(uv_udp_send_t), PIN(280, 104) },
-  { "uv_fs_t", sizeof(uv_fs_t), PIN(448, 448) },
+  { "uv_fs_t", sizeof(uv_fs_t), PIN(448, 464) },
   { "uv_work_t", sizeof(uv_work_t), PIN(104, 152) },
   { "uv_getaddrinfo_t", sizeof(uv_getaddrinfo_t), PIN(144, 192) },
   { "uv_getnameinfo_t", sizeof(uv_getnameinfo_t), PIN(1296, 1344) },

@@ -436,15 +436,15 @@ struct uv__fs_priv {
   int flags;                       /* open/copyfile/symlink flags, access */
   int mode;
   int own_bufs;                    /* bufs is a heap copy to free */
+  DWORD sys_errno;                 /* Win32 error behind a failed result */
   int64_t off;
   size_t len;                      /* sendfile length, readdir capacity */
-  uv_uid_t uid;
-  uv_gid_t gid;
   double atime;
   double mtime;
   uv_dirent_t* dirents;            /* readdir: entries whose names we own */
-  DWORD sys_errno;                 /* Win32 error behind a failed result */
   uv_buf_t bufsml[4];
+  uv_uid_t uid;                    /* unused: chown changes nothing */
+  uv_gid_t gid;
 };
 
 /* Why: GetAddrInfoW, so names are UTF-16 on the way in; the wide result
