@@ -688,6 +688,16 @@ TEST(fs_win_open_append) {
   ASSERT_MEM_EQ("one two three", got, 13);
   free(got);
 
+  /* Append asks for no write access of its own. */
+  fd = uv_fs_open(&loop, &req, path, UV_FS_O_RDONLY | UV_FS_O_APPEND, 0,
+                  NULL);
+  ASSERT_GE(fd, 0);
+  uv_fs_req_cleanup(&req);
+  ASSERT_EQ(UV_EBADF, uv_fs_write(&loop, &req, fd, &buf, 1, -1, NULL));
+  uv_fs_req_cleanup(&req);
+  ASSERT_OK(uv_fs_close(&loop, &req, fd, NULL));
+  uv_fs_req_cleanup(&req);
+
   /* O_TRUNC empties; O_CREAT | O_EXCL refuses what exists. */
   fd = uv_fs_open(&loop, &req, path, UV_FS_O_WRONLY | UV_FS_O_TRUNC, 0,
                   NULL);

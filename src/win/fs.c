@@ -166,10 +166,8 @@ static ssize_t uv__fs_open(uv_fs_t* req, const WCHAR* path) {
   }
   /* Append-only access makes every write land at the end, whatever the
    * offset, which is what O_APPEND promises. */
-  if (flags & UV_FS_O_APPEND) {
-    access &= ~(DWORD) FILE_WRITE_DATA;
-    access |= FILE_APPEND_DATA;
-  }
+  if ((flags & UV_FS_O_APPEND) && (access & FILE_WRITE_DATA))
+    access &= ~(DWORD) FILE_WRITE_DATA;  /* FILE_APPEND_DATA stays */
   /* fchmod and futime work on any descriptor on Unix. */
   access |= FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
 
@@ -224,10 +222,9 @@ static ssize_t uv__fs_open(uv_fs_t* req, const WCHAR* path) {
   }
   if (h == INVALID_HANDLE_VALUE) {
     err = GetLastError();
-    /* Opening a directory for writing, or "creating" one that exists:
-     * POSIX calls both EISDIR. */
-    if ((err == ERROR_ACCESS_DENIED || err == ERROR_FILE_EXISTS) &&
-        !(err == ERROR_FILE_EXISTS && (flags & UV_FS_O_EXCL))) {
+    /* Creating or truncating a directory that exists: EISDIR in POSIX
+     * terms. */
+    if (err == ERROR_ACCESS_DENIED) {
       attrs = GetFileAttributesW(path);
       if (attrs != INVALID_FILE_ATTRIBUTES &&
           (attrs & FILE_ATTRIBUTE_DIRECTORY)) {
