@@ -457,6 +457,14 @@ TEST(fs_win_utime) {
   uv_fs_req_cleanup(&req);
   ASSERT_EQ(UV_ENOENT, uv_fs_utime(&loop, &req, "no-such", 1, 1, NULL));
   uv_fs_req_cleanup(&req);
+  /* Before 1601 or after 30827: beyond FILETIME. */
+  ASSERT_EQ(UV_EINVAL, uv_fs_utime(&loop, &req, path, -2e10, 1, NULL));
+  uv_fs_req_cleanup(&req);
+  ASSERT_EQ(UV_EINVAL, uv_fs_utime(&loop, &req, path, 1, 1e12, NULL));
+  uv_fs_req_cleanup(&req);
+  ASSERT_OK(uv_fs_stat(&loop, &req, path, NULL));
+  ASSERT_EQ(20, req.statbuf.st_mtim.tv_sec);
+  uv_fs_req_cleanup(&req);
 
   fs_scratch_done(&s);
   close_loop_and_check(&loop);

@@ -694,7 +694,8 @@ static ssize_t uv__fs_fchmod(uv_fs_t* req) {
 }
 
 /* UV_FS_UTIME_OMIT (NaN) gives 0: "leave alone"; UV_FS_UTIME_NOW
- * (+Inf) the current time. */
+ * (+Inf) the current time; -1 for a time FILETIME cannot hold (before
+ * 1601, or past the year 30827). */
 static int uv__fs_filetime(double t, FILETIME* ft) {
   double whole;
   int64_t ticks;
@@ -706,10 +707,11 @@ static int uv__fs_filetime(double t, FILETIME* ft) {
     return 1;
   }
   whole = floor(t);
+  if (whole < -11644473600.0 || whole > 910692730084.0)
+    return -1;
+  /* Whole seconds and the fraction apart, so no precision is lost. */
   ticks = (int64_t) whole * 10000000 +
           (int64_t) ((t - whole) * 1e7 + 0.5) + UV__FILETIME_UNIX_EPOCH;
-  if (ticks < 0)
-    ticks = 0;
   ft->dwLowDateTime = (DWORD) ((uint64_t) ticks & 0xFFFFFFFF);
   ft->dwHighDateTime = (DWORD) ((uint64_t) ticks >> 32);
   return 1;
@@ -723,6 +725,8 @@ static ssize_t uv__fs_set_times(uv_fs_t* req, HANDLE h) {
 
   has_a = uv__fs_filetime(req->priv.atime, &atime);
   has_m = uv__fs_filetime(req->priv.mtime, &mtime);
+  if (has_a < 0 || has_m < 0)
+    return UV_EINVAL;
   if (!SetFileTime(h, NULL, has_a ? &atime : NULL, has_m ? &mtime : NULL))
     return uv__fs_last_error(req);
   return 0;
