@@ -602,7 +602,7 @@ static ssize_t uv__fs_mktemp(uv_fs_t* req) {
                       NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
       fd = -1;
       if (h != INVALID_HANDLE_VALUE) {
-        fd = _open_osfhandle((intptr_t) h, _O_RDWR);
+        fd = _open_osfhandle((intptr_t) h, _O_RDWR | _O_BINARY);
         if (fd < 0) {
           CloseHandle(h);
           DeleteFileW(w);
@@ -620,7 +620,7 @@ static ssize_t uv__fs_mktemp(uv_fs_t* req) {
     if (err != ERROR_ALREADY_EXISTS && err != ERROR_FILE_EXISTS)
       break;
   }
-  fd = uv_translate_sys_error((int) err);
+  fd = uv__fs_error(req, err);
 
 fail:
   req->priv.sys_errno = err;
