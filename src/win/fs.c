@@ -6,7 +6,9 @@
  *   Unix, an open file can be renamed or deleted; FILE_FLAG_BACKUP_SEMANTICS
  *   lets uv_fs_open() open directories (for fstat and fsync).
  * - ReadFile/WriteFile at an offset on a synchronous handle move the file
- *   pointer; pread/pwrite must not, so the position is put back.
+ *   pointer; pread/pwrite must not, so the position is put back.  (Not
+ *   atomically: positional and current-position requests racing on one
+ *   descriptor can leave the pointer off, as in libuv.)
  * - A handle opened for reading only answers ERROR_ACCESS_DENIED to a
  *   write (and the reverse); POSIX says EBADF.  Reading a directory handle
  *   fails with ERROR_INVALID_FUNCTION; POSIX says EISDIR.
@@ -317,13 +319,11 @@ static ssize_t uv__fs_read(uv_fs_t* req) {
       ok = ReadFile(h, req->bufs[i].base, req->bufs[i].len, &got, NULL);
     }
     if (!ok) {
+      /* End of file (positional reads) and a closed pipe are end of input;
+       * after some bytes, an error is left for the next read. */
       err = GetLastError();
-      if (err == ERROR_HANDLE_EOF || err == ERROR_BROKEN_PIPE)
-        break;
-      if (total == 0) {
+      if (total == 0 && err != ERROR_HANDLE_EOF && err != ERROR_BROKEN_PIPE)
         total = uv__fs_rw_error(req, err);
-        break;
-      }
       break;
     }
     total += got;
