@@ -42,6 +42,7 @@ TEST(fs_rename_replaces) {
   char inner[PATH_MAX];
   char* got;
   size_t len;
+  int fd;
 
   ASSERT_OK(uv_loop_init(&loop));
   fs_scratch_init(&s);
@@ -56,6 +57,22 @@ TEST(fs_rename_replaces) {
   ASSERT_MEM_EQ("new", got, 3);
   free(got);
   ASSERT_EQ(UV_ENOENT, uv_fs_stat(&loop, &req, a, NULL));
+  uv_fs_req_cleanup(&req);
+
+  /* Over a file without write permission (read-only attribute): the
+   * directory decides, not the file. */
+  fd = uv_fs_open(&loop, &req, a, UV_FS_O_WRONLY | UV_FS_O_CREAT, 0444,
+                  NULL);
+  ASSERT_GE(fd, 0);
+  uv_fs_req_cleanup(&req);
+  ASSERT_OK(uv_fs_close(&loop, &req, fd, NULL));
+  uv_fs_req_cleanup(&req);
+  ASSERT_OK(uv_fs_rename(&loop, &req, b, a, NULL));
+  uv_fs_req_cleanup(&req);
+  got = fs_get(a, &len);
+  ASSERT_EQ(3, len);
+  free(got);
+  ASSERT_OK(uv_fs_rename(&loop, &req, a, b, NULL));
   uv_fs_req_cleanup(&req);
 
   /* A directory over an empty directory, too; not over a full one. */

@@ -524,7 +524,7 @@ static ssize_t uv__fs_rename(uv_fs_t* req, const WCHAR* from,
     return 0;
   if (GetLastError() == ERROR_ACCESS_DENIED) {
     /* rename(2) replaces an empty directory with a directory;
-     * MoveFileExW never replaces a directory. */
+     * MoveFileExW never replaces a directory... */
     from_attrs = GetFileAttributesW(from);
     to_attrs = GetFileAttributesW(to);
     if (from_attrs != INVALID_FILE_ATTRIBUTES &&
@@ -534,6 +534,16 @@ static ssize_t uv__fs_rename(uv_fs_t* req, const WCHAR* from,
         return uv__fs_last_error(req);
       if (MoveFileExW(from, to, 0))
         return 0;
+    } else if (to_attrs != INVALID_FILE_ATTRIBUTES &&
+               (to_attrs & FILE_ATTRIBUTE_READONLY) &&
+               !(to_attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+      /* Nor a read-only file, which rename(2) replaces like any other. */
+      if (SetFileAttributesW(to,
+                             to_attrs & ~(DWORD) FILE_ATTRIBUTE_READONLY)) {
+        if (MoveFileExW(from, to, MOVEFILE_REPLACE_EXISTING))
+          return 0;
+        SetFileAttributesW(to, to_attrs);
+      }
     }
     SetLastError(ERROR_ACCESS_DENIED);
   }
