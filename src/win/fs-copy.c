@@ -13,8 +13,6 @@
  */
 #include "fs.h"
 
-#include <string.h>
-
 #define UV__SENDFILE_BUF ((DWORD) 64 * 1024)
 
 /* Whether both names reach the same file (1), not (0), or an error. */
@@ -91,8 +89,6 @@ ssize_t uv__fs_do_copyfile(uv_fs_t* req) {
 
 ssize_t uv__fs_do_sendfile(uv_fs_t* req) {
   LARGE_INTEGER pos;
-  LARGE_INTEGER zero;
-  OVERLAPPED ov;
   HANDLE in;
   HANDLE out;
   size_t total;
@@ -117,24 +113,15 @@ ssize_t uv__fs_do_sendfile(uv_fs_t* req) {
     return UV_ENOMEM;
 
   off = req->priv.off;
-  zero.QuadPart = 0;
-  restore = off >= 0 && SetFilePointerEx(in, zero, &pos, FILE_CURRENT);
+  restore = off >= 0 && uv__fs_tell(in, &pos);
   total = 0;
   r = 0;
   while (total < req->priv.len) {
     want = UV__SENDFILE_BUF;
     if (req->priv.len - total < want)
       want = (DWORD) (req->priv.len - total);
-    if (off >= 0) {
-      memset(&ov, 0, sizeof(ov));
-      ov.Offset = (DWORD) ((uint64_t) (off + (int64_t) total) & 0xFFFFFFFF);
-      ov.OffsetHigh = (DWORD) ((uint64_t) (off + (int64_t) total) >> 32);
-      if (!ReadFile(in, buf, want, &got, &ov))
-        got = (DWORD) -1;
-    } else if (!ReadFile(in, buf, want, &got, NULL)) {
-      got = (DWORD) -1;
-    }
-    if (got == (DWORD) -1) {
+    if (!uv__fs_io(in, 0, buf, want, off >= 0 ? off + (int64_t) total : -1,
+                   &got)) {
       err = GetLastError();
       if (err != ERROR_HANDLE_EOF && err != ERROR_BROKEN_PIPE)
         r = uv__fs_error(req, err);
@@ -143,7 +130,7 @@ ssize_t uv__fs_do_sendfile(uv_fs_t* req) {
     if (got == 0)
       break;
     for (done = 0; done < got; done += put) {
-      if (!WriteFile(out, buf + done, got - done, &put, NULL)) {
+      if (!uv__fs_io(out, 1, buf + done, got - done, -1, &put)) {
         r = uv__fs_error(req, GetLastError());
         break;
       }

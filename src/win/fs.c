@@ -278,14 +278,24 @@ static int uv__fs_rw_error(uv_fs_t* req, DWORD err) {
   return uv_translate_sys_error((int) err);
 }
 
-/* Positions an OVERLAPPED for a transfer at off (>= 0). */
-static void uv__fs_at(OVERLAPPED* ov, int64_t off) {
-  memset(ov, 0, sizeof(*ov));
-  ov->Offset = (DWORD) ((uint64_t) off & 0xFFFFFFFF);
-  ov->OffsetHigh = (DWORD) ((uint64_t) off >> 32);
+BOOL uv__fs_io(HANDLE h, int write, char* base, DWORD len, int64_t off,
+               DWORD* n) {
+  OVERLAPPED ov;
+  OVERLAPPED* at;
+
+  at = NULL;
+  if (off >= 0) {
+    memset(&ov, 0, sizeof(ov));
+    ov.Offset = (DWORD) ((uint64_t) off & 0xFFFFFFFF);
+    ov.OffsetHigh = (DWORD) ((uint64_t) off >> 32);
+    at = &ov;
+  }
+  if (write)
+    return WriteFile(h, base, len, n, at);
+  return ReadFile(h, base, len, n, at);
 }
 
-static int uv__fs_tell(HANDLE h, LARGE_INTEGER* pos) {
+int uv__fs_tell(HANDLE h, LARGE_INTEGER* pos) {
   LARGE_INTEGER zero;
 
   zero.QuadPart = 0;
@@ -294,14 +304,12 @@ static int uv__fs_tell(HANDLE h, LARGE_INTEGER* pos) {
 
 static ssize_t uv__fs_read(uv_fs_t* req) {
   LARGE_INTEGER pos;
-  OVERLAPPED ov;
   unsigned int i;
   int64_t off;
   ssize_t total;
   DWORD got;
   DWORD err;
   HANDLE h;
-  BOOL ok;
   int restore;
 
   h = uv__fs_fd_handle(req->priv.file);
@@ -312,13 +320,8 @@ static ssize_t uv__fs_read(uv_fs_t* req) {
 
   total = 0;
   for (i = 0; i < req->nbufs; i++) {
-    if (off >= 0) {
-      uv__fs_at(&ov, off + total);
-      ok = ReadFile(h, req->bufs[i].base, req->bufs[i].len, &got, &ov);
-    } else {
-      ok = ReadFile(h, req->bufs[i].base, req->bufs[i].len, &got, NULL);
-    }
-    if (!ok) {
+    if (!uv__fs_io(h, 0, req->bufs[i].base, req->bufs[i].len,
+                   off >= 0 ? off + total : -1, &got)) {
       /* End of file (positional reads) and a closed pipe are end of input;
        * after some bytes, an error is left for the next read. */
       err = GetLastError();
@@ -338,14 +341,12 @@ static ssize_t uv__fs_read(uv_fs_t* req) {
 
 static ssize_t uv__fs_write(uv_fs_t* req) {
   LARGE_INTEGER pos;
-  OVERLAPPED ov;
   unsigned int i;
   int64_t off;
   ssize_t total;
   size_t done;
   DWORD put;
   HANDLE h;
-  BOOL ok;
   int restore;
 
   h = uv__fs_fd_handle(req->priv.file);
@@ -357,15 +358,9 @@ static ssize_t uv__fs_write(uv_fs_t* req) {
   total = 0;
   for (i = 0; i < req->nbufs; i++) {
     for (done = 0; done < req->bufs[i].len; done += put) {
-      if (off >= 0) {
-        uv__fs_at(&ov, off + total);
-        ok = WriteFile(h, req->bufs[i].base + done,
-                       (DWORD) (req->bufs[i].len - done), &put, &ov);
-      } else {
-        ok = WriteFile(h, req->bufs[i].base + done,
-                       (DWORD) (req->bufs[i].len - done), &put, NULL);
-      }
-      if (!ok) {
+      if (!uv__fs_io(h, 1, req->bufs[i].base + done,
+                     (DWORD) (req->bufs[i].len - done),
+                     off >= 0 ? off + total : -1, &put)) {
         /* Bytes already out are reported; the error is lost, as with a
          * short write(2). */
         if (total == 0)

@@ -37,6 +37,15 @@ int uv__fs_wide_path(const char* path, WCHAR** out);
 /* The HANDLE behind a CRT descriptor, or INVALID_HANDLE_VALUE. */
 HANDLE uv__fs_fd_handle(uv_file fd);
 
+/* One ReadFile or WriteFile (write != 0) at off, or at the file position
+ * when off < 0; a positional transfer moves the file pointer too (see
+ * uv__fs_tell).  The Win32 result; GetLastError() tells why not. */
+BOOL uv__fs_io(HANDLE h, int write, char* base, DWORD len, int64_t off,
+               DWORD* n);
+
+/* The file position, for putting it back after positional transfers. */
+int uv__fs_tell(HANDLE h, LARGE_INTEGER* pos);
+
 /* Reads the target of a symbolic link or junction the handle (opened with
  * FILE_FLAG_OPEN_REPARSE_POINT) names, as UTF-8 in *out (uv__malloc) and
  * its length in *len.  UV_EINVAL when it is not a link. */
