@@ -61,4 +61,13 @@ void uv__platform_finish_close(uv_handle_t* h);
 /* Frees what uv_setup_args() allocated (for uv_library_shutdown). */
 void uv__process_title_cleanup(void);
 
+/* The system parts of requests whose bookkeeping is portable (random.c,
+ * getnameinfo.c).  uv__random_fill: buflen bytes (at most 2^31 - 1) from
+ * the system's CSPRNG; 0 or a UV_E* code.  uv__getnameinfo_work: runs the
+ * lookup of a uv_getnameinfo_t (on a pool thread, or the caller's thread
+ * when no callback was given) and sets req->host, req->service and
+ * req->priv.retcode. */
+int uv__random_fill(void* buf, size_t buflen);
+void uv__getnameinfo_work(struct uv__work* w);
+
 #endif /* UV_SRC_PLATFORM_H */

@@ -439,19 +439,22 @@ struct uv__fs_priv {
   uv_buf_t bufsml[4];
 };
 
-/* Why: GetAddrInfoW, so names are UTF-16 on the way in; the wide result
- * is converted to struct addrinfo on the loop thread. */
+/* Why: GetAddrInfoW, so names are UTF-16 on the way in (the host name
+ * after our IDNA conversion); the worker turns the wide result into one
+ * block of struct addrinfo that uv_freeaddrinfo releases.  The hints are
+ * copied (input members only) so the caller's may go away. */
 struct uv__getaddrinfo_priv {
   uv_getaddrinfo_cb cb;
   struct uv__work work;
-  ADDRINFOW* hints;
+  ADDRINFOW hints;
+  int has_hints;
   WCHAR* hostname;
   WCHAR* service;
-  ADDRINFOW* res;
   int retcode;
 };
 
-/* Why: as on Unix; the address is copied so the caller's may go away. */
+/* Why: as on Unix; the address is copied so the caller's may go away, and
+ * GetNameInfoW's UTF-16 answers are converted into host/service. */
 struct uv__getnameinfo_priv {
   uv_getnameinfo_cb cb;
   struct uv__work work;
