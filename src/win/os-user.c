@@ -121,28 +121,11 @@ int uv_os_get_passwd2(uv_passwd_t* pwd, uv_uid_t uid) {
   return UV_ENOTSUP;
 }
 
-void uv_os_free_passwd(uv_passwd_t* pwd) {
-  if (pwd == NULL)
-    return;
-  uv__free(pwd->username);
-  pwd->username = NULL;
-  pwd->shell = NULL;
-  pwd->homedir = NULL;
-}
-
 int uv_os_get_group(uv_group_t* grp, uv_uid_t gid) {
   (void) gid;
   if (grp == NULL)
     return UV_EINVAL;
   return UV_ENOTSUP;
-}
-
-void uv_os_free_group(uv_group_t* grp) {
-  if (grp == NULL)
-    return;
-  uv__free(grp->members);
-  grp->members = NULL;
-  grp->groupname = NULL;
 }
 
 /* %USERPROFILE% if it is set and not empty, else the profile directory of
