@@ -1,12 +1,13 @@
 /* uvcore — releasing what the system-information calls handed out
  * (uv_os_free_environ, uv_os_free_passwd, uv_os_free_group,
- * uv_free_cpu_info).  Every platform builds these results with the same
+ * uv_free_cpu_info, uv_free_interface_addresses).  Every platform builds these results with the same
  * layout, so one set of free functions serves them all:
  * - environment: one allocation per item, name and value together, freed
  *   through the name, and the array;
  * - passwd and group entries: one block per entry, freed through its
  *   first member (username, or the members array);
- * - CPU info: one model string per entry, and the array.
+ * - CPU info and interface addresses: one string (model, name) per entry,
+ *   and the array.
  */
 #include "internal.h"
 
@@ -45,4 +46,15 @@ void uv_free_cpu_info(uv_cpu_info_t* cpu_infos, int count) {
   for (i = 0; i < count; i++)
     uv__free((char*) cpu_infos[i].model);
   uv__free(cpu_infos);
+}
+
+void uv_free_interface_addresses(uv_interface_address_t* addresses,
+                                 int count) {
+  int i;
+
+  if (addresses == NULL)
+    return;
+  for (i = 0; i < count; i++)
+    uv__free(addresses[i].name);
+  uv__free(addresses);
 }
