@@ -9,7 +9,7 @@
 int uv__dns_winsock_init(void);
 
 /* Maps the Winsock code GetAddrInfoW()/GetNameInfoW() returned to 0 or a
- * UV_EAI_* code (a code with no resolver meaning goes through
+ * UV_EAI_* code (a Winsock code with no resolver meaning goes through
  * uv_translate_sys_error). */
 int uv__dns_error(int wsa_error);
 

@@ -72,6 +72,11 @@ int uv__dns_error(int wsa_error) {
     case WSAEPROTONOSUPPORT:
       return UV_EAI_PROTOCOL;
     default:
+      /* Winsock codes are positive.  Wine lets some of the host
+       * resolver's own (negative) EAI_* codes through unchanged: still a
+       * resolver failure, not a system error. */
+      if (wsa_error < 0)
+        return UV_EAI_FAIL;
       return uv_translate_sys_error(wsa_error);
   }
 }
