@@ -197,6 +197,16 @@ static HANDLE open_for_priority(uv_pid_t pid, DWORD access) {
   return OpenProcess(access, FALSE, (DWORD) pid);
 }
 
+/* OpenProcess says ERROR_INVALID_PARAMETER for an id no process has. */
+static int open_error(void) {
+  DWORD err;
+
+  err = GetLastError();
+  if (err == ERROR_INVALID_PARAMETER)
+    return UV_ESRCH;
+  return uv_translate_sys_error((int) err);
+}
+
 static void close_for_priority(HANDLE h) {
   if (h != GetCurrentProcess())
     CloseHandle(h);
@@ -211,7 +221,7 @@ int uv_os_getpriority(uv_pid_t pid, int* priority) {
     return UV_EINVAL;
   h = open_for_priority(pid, PROCESS_QUERY_LIMITED_INFORMATION);
   if (h == NULL)
-    return uv_translate_sys_error((int) GetLastError());
+    return open_error();
   klass = GetPriorityClass(h);
   r = klass == 0 ? uv_translate_sys_error((int) GetLastError()) : 0;
   close_for_priority(h);
@@ -264,7 +274,7 @@ int uv_os_setpriority(uv_pid_t pid, int priority) {
 
   h = open_for_priority(pid, PROCESS_SET_INFORMATION);
   if (h == NULL)
-    return uv_translate_sys_error((int) GetLastError());
+    return open_error();
   r = SetPriorityClass(h, klass) ? 0
                                  : uv_translate_sys_error((int) GetLastError());
   close_for_priority(h);
