@@ -160,12 +160,14 @@ TEST(os_environ_empty) {
 /* ------------------------------------------------------------------------ */
 /* Directories */
 
+#ifndef _WIN32
 static void unset_tmp_vars(void) {
   ASSERT_OK(uv_os_unsetenv("TMPDIR"));
   ASSERT_OK(uv_os_unsetenv("TMP"));
   ASSERT_OK(uv_os_unsetenv("TEMP"));
   ASSERT_OK(uv_os_unsetenv("TEMPDIR"));
 }
+#endif
 
 static void check_tmpdir(const char* expected) {
   char buf[256];

@@ -537,6 +537,7 @@ TEST(process_title_without_setup_args) {
   return 0;
 }
 
+#if defined(__linux__)
 /* Counting allocator: uv_library_shutdown() must free the argv copy. */
 static int64_t live_blocks;
 
@@ -566,6 +567,7 @@ static void count_free(void* ptr) {
     live_blocks--;
   free(ptr);
 }
+#endif
 
 #define TITLE "uvcore-title-test"
 
@@ -748,6 +750,7 @@ TEST(process_title_noncontiguous_argv) {
 /* ------------------------------------------------------------------------ */
 /* Titles from several threads */
 
+#if defined(__linux__)
 static const char* const titles[] = { "title-one", "t2", "the-third-title" };
 
 static void title_worker(void* arg) {
@@ -769,6 +772,7 @@ static void name_from_thread(void* arg) {
   (void) arg;
   ASSERT_OK(uv_set_process_title("named-by-worker"));
 }
+#endif
 
 TEST(process_title_threads) {
 #if !defined(__linux__)
