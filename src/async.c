@@ -10,7 +10,6 @@
  */
 #include "internal.h"
 
-#include <sched.h>
 
 #define ASYNC_PENDING 1
 #define ASYNC_SENDER 2
@@ -69,7 +68,7 @@ void uv__async_dispatch(uv_loop_t* loop) {
 /* Senders finish within a few instructions, so this never waits long. */
 static void wait_for_senders(uv_async_t* h) {
   while (__atomic_load_n(&h->priv.state, __ATOMIC_SEQ_CST) >= ASYNC_SENDER)
-    sched_yield();
+    uv__thread_yield();
 }
 
 void uv__async_close(uv_async_t* h) {

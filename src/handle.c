@@ -22,9 +22,11 @@ static int portable_close(uv_handle_t* h) {
     case UV_ASYNC:
       uv__async_close((uv_async_t*) h);
       return 1;
+#ifndef UV__WIN_NO_FS_POLL  /* Windows until uv_fs_stat: see CMakeLists */
     case UV_FS_POLL:
       /* Waits for a stat() in flight before it may close. */
       return uv__fs_poll_close((uv_fs_poll_t*) h) ? 1 : 2;
+#endif
     default:
       return 0;
   }

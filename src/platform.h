@@ -58,6 +58,10 @@ uint64_t uv__hrtime_ns(int coarse);
 int uv__platform_close(uv_handle_t* h);
 void uv__platform_finish_close(uv_handle_t* h);
 
+/* Gives up the rest of the calling thread's time slice (sched_yield(),
+ * SwitchToThread()): for the short spins of async.c and threadpool.c. */
+void uv__thread_yield(void);
+
 /* Frees what uv_setup_args() allocated (for uv_library_shutdown). */
 void uv__process_title_cleanup(void);
 

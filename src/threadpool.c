@@ -49,7 +49,6 @@
 #include "internal.h"
 #include "threadpool.h"
 
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -213,7 +212,7 @@ static int spin_for_work(void) {
   spinning = 1;
   uv_mutex_unlock(&pool_mutex);
   for (i = 0; i < SPIN_ROUNDS; i++) {
-    sched_yield();
+    uv__thread_yield();
     if (__atomic_load_n(&submit_seq, __ATOMIC_RELAXED) != seq)
       break;
   }

@@ -1,13 +1,70 @@
 /* Tests of async handles: wake-ups from other threads and from signal
  * handlers, coalescing, closing while other threads send, and liveness.
- * Threads are plain pthreads so these tests do not depend on uv_thread_*. */
+ * Threads are plain system threads (pthreads, or _beginthreadex on
+ * Windows) so these tests do not depend on uv_thread_*. */
 
 #include "task.h"
 
-#ifndef _WIN32
+#ifdef _WIN32
+# include <process.h>
+# include <stdlib.h>
+#else
 # include <pthread.h>
 # include <signal.h>
 # include <unistd.h>
+#endif
+
+#ifdef _WIN32
+typedef HANDLE plain_thread_t;
+
+struct plain_start {
+  void* (*fn)(void*);
+  void* arg;
+};
+
+static unsigned __stdcall plain_trampoline(void* p) {
+  struct plain_start s;
+
+  s = *(struct plain_start*) p;
+  free(p);
+  s.fn(s.arg);
+  return 0;
+}
+
+static int plain_thread_create(plain_thread_t* t, void* (*fn)(void*),
+                               void* arg) {
+  struct plain_start* s;
+
+  s = malloc(sizeof(*s));
+  if (s == NULL)
+    return -1;
+  s->fn = fn;
+  s->arg = arg;
+  *t = (HANDLE) _beginthreadex(NULL, 0, plain_trampoline, s, 0, NULL);
+  if (*t == NULL) {
+    free(s);
+    return -1;
+  }
+  return 0;
+}
+
+static int plain_thread_join(plain_thread_t t) {
+  if (WaitForSingleObject(t, INFINITE) != WAIT_OBJECT_0)
+    return -1;
+  CloseHandle(t);
+  return 0;
+}
+#else
+typedef pthread_t plain_thread_t;
+
+static int plain_thread_create(plain_thread_t* t, void* (*fn)(void*),
+                               void* arg) {
+  return pthread_create(t, NULL, fn, arg);
+}
+
+static int plain_thread_join(plain_thread_t t) {
+  return pthread_join(t, NULL);
+}
 #endif
 
 static int async_calls;
@@ -160,7 +217,6 @@ TEST(async_unref) {
 /* ------------------------------------------------------------------------ */
 /* Other threads */
 
-#ifndef _WIN32
 #define NSENDERS 4
 #define SENDS_PER_THREAD 2000
 
@@ -188,32 +244,26 @@ static void mt_cb(uv_async_t* handle) {
   if (__atomic_load_n(&mt.done, __ATOMIC_SEQ_CST) == NSENDERS)
     uv_close((uv_handle_t*) handle, NULL);
 }
-#endif
 
 TEST(async_threads) {
-#ifdef _WIN32
-  RETURN_SKIP("uses pthreads");
-#else
   uv_loop_t loop;
-  pthread_t threads[NSENDERS];
+  plain_thread_t threads[NSENDERS];
   int i;
 
   memset(&mt, 0, sizeof(mt));
   ASSERT_OK(uv_loop_init(&loop));
   ASSERT_OK(uv_async_init(&loop, &mt.async, mt_cb));
   for (i = 0; i < NSENDERS; i++)
-    ASSERT_OK(pthread_create(&threads[i], NULL, mt_sender, NULL));
+    ASSERT_OK(plain_thread_create(&threads[i], mt_sender, NULL));
   ASSERT_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
   for (i = 0; i < NSENDERS; i++)
-    ASSERT_OK(pthread_join(threads[i], NULL));
+    ASSERT_OK(plain_thread_join(threads[i]));
   ASSERT_GE(mt.calls, 1);
   ASSERT_LE(mt.calls, NSENDERS * (SENDS_PER_THREAD + 1));
   ASSERT_OK(uv_loop_close(&loop));
   return 0;
-#endif
 }
 
-#ifndef _WIN32
 static struct {
   uv_async_t async;
   int stop;            /* atomic */
@@ -243,23 +293,19 @@ static void hammer_async_cb(uv_async_t* handle) {
   if (++hammer.calls == 50)
     uv_close((uv_handle_t*) handle, hammer_close_cb);
 }
-#endif
 
 /* Closing an async handle while another thread keeps sending to it: no
  * crash, and no callback once uv_close was called. */
 TEST(async_close_while_sending) {
-#ifdef _WIN32
-  RETURN_SKIP("uses pthreads");
-#else
   uv_loop_t loop;
   uv_timer_t keep;
-  pthread_t thread;
+  plain_thread_t thread;
   int i;
 
   memset(&hammer, 0, sizeof(hammer));
   ASSERT_OK(uv_loop_init(&loop));
   ASSERT_OK(uv_async_init(&loop, &hammer.async, hammer_async_cb));
-  ASSERT_OK(pthread_create(&thread, NULL, hammer_thread, NULL));
+  ASSERT_OK(plain_thread_create(&thread, hammer_thread, NULL));
   ASSERT_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
   ASSERT_EQ(hammer.calls, 50);
   ASSERT_EQ(hammer.closed, 1);
@@ -271,18 +317,16 @@ TEST(async_close_while_sending) {
   for (i = 0; i < 50; i++)
     ASSERT_NE(uv_run(&loop, UV_RUN_NOWAIT), 0);
   __atomic_store_n(&hammer.stop, 1, __ATOMIC_SEQ_CST);
-  ASSERT_OK(pthread_join(thread, NULL));
+  ASSERT_OK(plain_thread_join(thread));
   ASSERT_EQ(hammer.calls, 50);
   ASSERT_EQ(hammer.calls_after_close, 0);
   close_loop_and_check(&loop);
   return 0;
-#endif
 }
 
 /* Many rounds of init / send from a thread / close, each round joining the
  * thread only after the close callback: the close must wait for a sender
  * that is in the middle of uv_async_send. */
-#ifndef _WIN32
 static struct {
   uv_async_t async;
   int stop;
@@ -298,28 +342,23 @@ static void* churn_thread(void* arg) {
 static void churn_cb(uv_async_t* handle) {
   uv_close((uv_handle_t*) handle, NULL);
 }
-#endif
 
 TEST(async_close_churn) {
-#ifdef _WIN32
-  RETURN_SKIP("uses pthreads");
-#else
   uv_loop_t loop;
-  pthread_t thread;
+  plain_thread_t thread;
   int round;
 
   ASSERT_OK(uv_loop_init(&loop));
   for (round = 0; round < 200; round++) {
     memset(&churn, 0, sizeof(churn));
     ASSERT_OK(uv_async_init(&loop, &churn.async, churn_cb));
-    ASSERT_OK(pthread_create(&thread, NULL, churn_thread, NULL));
+    ASSERT_OK(plain_thread_create(&thread, churn_thread, NULL));
     ASSERT_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
     __atomic_store_n(&churn.stop, 1, __ATOMIC_SEQ_CST);
-    ASSERT_OK(pthread_join(thread, NULL));
+    ASSERT_OK(plain_thread_join(thread));
   }
   ASSERT_OK(uv_loop_close(&loop));
   return 0;
-#endif
 }
 
 /* ------------------------------------------------------------------------ */

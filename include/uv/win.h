@@ -202,7 +202,7 @@ struct uv__loop_priv {
   uint64_t time;                   /* ms, cached once per iteration */
   /* Cross-thread wake-up: a completion packet with no OVERLAPPED, posted
    * at most once until the loop sees it. */
-  int wakeup_pending;              /* atomic */
+  LONG wakeup_pending;             /* Interlocked* */
   struct uv__queue wq;             /* finished thread-pool work */
   uv_mutex_t wq_mutex;             /* a CRITICAL_SECTION */
   /* Metrics. */
