@@ -243,8 +243,8 @@ TEST(thread_self_equal) {
 /* ---- affinity and CPU --------------------------------------------------- */
 
 TEST(thread_affinity) {
-#if !defined(__linux__)
-  RETURN_SKIP("affinity is implemented on Linux only");
+#if !defined(__linux__) && !defined(_WIN32)
+  RETURN_SKIP("affinity is implemented on Linux and Windows only");
 #else
   uv_thread_t self;
   char* oldmask;
