@@ -441,15 +441,19 @@ struct uv__fs_priv {
 
 /* Why: GetAddrInfoW, so names are UTF-16 on the way in (the host name
  * after our IDNA conversion); the worker turns the wide result into one
- * block of struct addrinfo that uv_freeaddrinfo releases.  The hints are
- * copied (input members only) so the caller's may go away. */
+ * block of struct addrinfo that uv_freeaddrinfo releases.  Only the four
+ * input members of the hints are kept (the worker rebuilds an ADDRINFOW
+ * from them), so the caller's may go away. */
 struct uv__getaddrinfo_priv {
   uv_getaddrinfo_cb cb;
   struct uv__work work;
-  ADDRINFOW hints;
-  int has_hints;
   WCHAR* hostname;
   WCHAR* service;
+  int hint_flags;
+  int hint_family;
+  int hint_socktype;
+  int hint_protocol;
+  int has_hints;
   int retcode;
 };
 

@@ -162,6 +162,7 @@ static int pack_result(const ADDRINFOW* res, struct addrinfo** out) {
 
 static void getaddrinfo_work(struct uv__work* w) {
   uv_getaddrinfo_t* req;
+  ADDRINFOW hints;
   ADDRINFOW* res;
   int r;
 
@@ -172,9 +173,14 @@ static void getaddrinfo_work(struct uv__work* w) {
     req->priv.retcode = r;
     return;
   }
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_flags = req->priv.hint_flags;
+  hints.ai_family = req->priv.hint_family;
+  hints.ai_socktype = req->priv.hint_socktype;
+  hints.ai_protocol = req->priv.hint_protocol;
   res = NULL;
   r = GetAddrInfoW(req->priv.hostname, req->priv.service,
-                   req->priv.has_hints ? &req->priv.hints : NULL, &res);
+                   req->priv.has_hints ? &hints : NULL, &res);
   if (r != 0) {
     req->priv.retcode = uv__dns_error(r);
     return;
@@ -231,14 +237,11 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
 
   /* Only the four input members: a caller's stray pointers in the others
    * must not reach the resolver. */
-  memset(&req->priv.hints, 0, sizeof(req->priv.hints));
   req->priv.has_hints = hints != NULL;
-  if (hints != NULL) {
-    req->priv.hints.ai_flags = hints->ai_flags;
-    req->priv.hints.ai_family = hints->ai_family;
-    req->priv.hints.ai_socktype = hints->ai_socktype;
-    req->priv.hints.ai_protocol = hints->ai_protocol;
-  }
+  req->priv.hint_flags = hints != NULL ? hints->ai_flags : 0;
+  req->priv.hint_family = hints != NULL ? hints->ai_family : 0;
+  req->priv.hint_socktype = hints != NULL ? hints->ai_socktype : 0;
+  req->priv.hint_protocol = hints != NULL ? hints->ai_protocol : 0;
 
   uv__req_init(loop, (uv_req_t*) req, UV_GETADDRINFO);
   req->loop = loop;
