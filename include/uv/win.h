@@ -449,10 +449,12 @@ struct uv__getaddrinfo_priv {
   struct uv__work work;
   WCHAR* hostname;
   WCHAR* service;
-  int hint_flags;
-  int hint_family;
-  int hint_socktype;
-  int hint_protocol;
+  struct {
+    int ai_flags;
+    int ai_family;
+    int ai_socktype;
+    int ai_protocol;
+  } hints;
   int has_hints;
   int retcode;
 };

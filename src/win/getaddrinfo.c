@@ -174,10 +174,10 @@ static void getaddrinfo_work(struct uv__work* w) {
     return;
   }
   memset(&hints, 0, sizeof(hints));
-  hints.ai_flags = req->priv.hint_flags;
-  hints.ai_family = req->priv.hint_family;
-  hints.ai_socktype = req->priv.hint_socktype;
-  hints.ai_protocol = req->priv.hint_protocol;
+  hints.ai_flags = req->priv.hints.ai_flags;
+  hints.ai_family = req->priv.hints.ai_family;
+  hints.ai_socktype = req->priv.hints.ai_socktype;
+  hints.ai_protocol = req->priv.hints.ai_protocol;
   res = NULL;
   r = GetAddrInfoW(req->priv.hostname, req->priv.service,
                    req->priv.has_hints ? &hints : NULL, &res);
@@ -238,10 +238,10 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
   /* Only the four input members: a caller's stray pointers in the others
    * must not reach the resolver. */
   req->priv.has_hints = hints != NULL;
-  req->priv.hint_flags = hints != NULL ? hints->ai_flags : 0;
-  req->priv.hint_family = hints != NULL ? hints->ai_family : 0;
-  req->priv.hint_socktype = hints != NULL ? hints->ai_socktype : 0;
-  req->priv.hint_protocol = hints != NULL ? hints->ai_protocol : 0;
+  req->priv.hints.ai_flags = hints != NULL ? hints->ai_flags : 0;
+  req->priv.hints.ai_family = hints != NULL ? hints->ai_family : 0;
+  req->priv.hints.ai_socktype = hints != NULL ? hints->ai_socktype : 0;
+  req->priv.hints.ai_protocol = hints != NULL ? hints->ai_protocol : 0;
 
   uv__req_init(loop, (uv_req_t*) req, UV_GETADDRINFO);
   req->loop = loop;
