@@ -113,6 +113,27 @@ static inline int uv__loop_usable(const uv_loop_t* loop) {
   return loop != NULL && loop->priv.handle_queue.next != NULL;
 }
 
+/* For the poll phase, after a wait that ended with nothing to run (timed
+ * out, or interrupted) and a uv__update_time(): the loop clock can be
+ * coarser than the kernel's, and waits can end early, so when the clock
+ * shows less than *timeout ms passed since *base, *timeout becomes what is
+ * left, *base the current time, and the result is 1: wait again.
+ * Otherwise the timer that set the timeout may run now.  0 for a timeout
+ * that is not positive. */
+static inline int uv__poll_time_left(const uv_loop_t* loop, int* timeout,
+                                     uint64_t* base) {
+  uint64_t elapsed;
+
+  if (*timeout <= 0)
+    return 0;
+  elapsed = loop->priv.time - *base;
+  if (elapsed >= (uint64_t) *timeout)
+    return 0;
+  *timeout -= (int) elapsed;
+  *base = loop->priv.time;
+  return 1;
+}
+
 void uv__run_closing_handles(uv_loop_t* loop);
 /* Queues a handle whose uv_close() was deferred for the closing phase. */
 void uv__make_close_pending(uv_handle_t* h);

@@ -3,7 +3,9 @@
 #include "task.h"
 #include "runner.h"
 
-#ifndef _WIN32
+#ifdef _WIN32
+# include <process.h>
+#else
 # include <errno.h>
 # include <fcntl.h>
 # include <signal.h>
@@ -196,7 +198,10 @@ TEST(runner_helper_api) {
 /* The plain way, as a test that does not use the helper API would do it. */
 TEST(runner_helper_fork_exec) {
 #ifdef _WIN32
-  RETURN_SKIP("POSIX only: uses fork()");
+  /* Windows has no fork(): the CRT's spawn is the plain way there. */
+  ASSERT_EQ(_spawnl(_P_WAIT, test_exepath(), "uvcore_tests", "--helper",
+                    "runner_exit_with", "42", (char*) NULL), 42);
+  return 0;
 #else
   int status;
   pid_t pid;
@@ -219,7 +224,42 @@ TEST(runner_helper_fork_exec) {
 #endif
 }
 
-#ifndef _WIN32
+#ifdef _WIN32
+/* Runs "--helper runner_fail <which>" with stdout+stderr captured; returns
+ * the exit code and the output. */
+static int run_failing_helper(const char* which, char* out, size_t size) {
+  const char* argv[5];
+  uvtest_proc_t proc;
+  uvtest_term_t term;
+  uvtest_buf_t buf;
+  size_t len;
+
+  argv[0] = test_exepath();
+  argv[1] = "--helper";
+  argv[2] = "runner_fail";
+  argv[3] = which;
+  argv[4] = NULL;
+  ASSERT_OK(uvtest_proc_spawn(&proc, argv,
+                              UVTEST_PROC_CAPTURE | UVTEST_PROC_NULL_STDIN));
+  uvtest_buf_init(&buf);
+  ASSERT_OK(uvtest_proc_wait(&proc, -1, &buf, &term));
+  ASSERT_EQ(term.kind, UVTEST_TERM_EXITED);
+  len = buf.len < size - 1 ? buf.len : size - 1;
+  if (len > 0)
+    memcpy(out, buf.data, len);
+  out[len] = '\0';
+  uvtest_buf_free(&buf);
+  return term.exit_code;
+}
+
+/* The CRT's abort() ends the process with exit code 3. */
+# define HELPER_ABORTED(st) ((st) == 3)
+# define HELPER_EXITED_WITH(st, code) ((st) == (code))
+#else
+# define HELPER_ABORTED(st) (WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT)
+# define HELPER_EXITED_WITH(st, code) \
+  (WIFEXITED(st) && WEXITSTATUS(st) == (code))
+
 /* Runs "--helper runner_fail <which>" with stdout+stderr in a pipe; returns
  * the wait status and the output. */
 static int run_failing_helper(const char* which, char* out, size_t size) {
@@ -265,16 +305,12 @@ static int run_failing_helper(const char* which, char* out, size_t size) {
 #endif
 
 TEST(runner_assertion_messages) {
-#ifdef _WIN32
-  RETURN_SKIP("POSIX only: uses fork() and pipe()");
-#else
   char out[8192];
   int status;
 
   /* Both sides, the expression text and file:line are reported. */
   status = run_failing_helper("eq", out, sizeof(out));
-  ASSERT(WIFSIGNALED(status));
-  ASSERT_EQ(WTERMSIG(status), SIGABRT);
+  ASSERT(HELPER_ABORTED(status));
   ASSERT_NOT_NULL(strstr(out, "test-runner-selftest.c:"));
   ASSERT_NOT_NULL(strstr(out, "ASSERT_EQ(big, 42)"));
   ASSERT_NOT_NULL(strstr(out, "big = -5"));
@@ -282,29 +318,24 @@ TEST(runner_assertion_messages) {
   ASSERT_NOT_NULL(strstr(out, "] fail: "));
 
   status = run_failing_helper("str", out, sizeof(out));
-  ASSERT(WIFSIGNALED(status));
-  ASSERT_EQ(WTERMSIG(status), SIGABRT);
+  ASSERT(HELPER_ABORTED(status));
   ASSERT_NOT_NULL(strstr(out, "ASSERT_STR_EQ(str, \"right\\tside\")"));
   ASSERT_NOT_NULL(strstr(out, "str = \"left side\""));
   ASSERT_NOT_NULL(strstr(out, "= \"right\\tside\""));
 
   status = run_failing_helper("ok", out, sizeof(out));
-  ASSERT(WIFSIGNALED(status));
-  ASSERT_EQ(WTERMSIG(status), SIGABRT);
+  ASSERT(HELPER_ABORTED(status));
   ASSERT_NOT_NULL(strstr(out, "ASSERT_OK(big * 3)"));
   ASSERT_NOT_NULL(strstr(out, "value: -15"));
 
   status = run_failing_helper("skip", out, sizeof(out));
-  ASSERT(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), TEST_SKIP_CODE);
+  ASSERT(HELPER_EXITED_WITH(status, TEST_SKIP_CODE));
   ASSERT_NOT_NULL(strstr(out, "] skip: not today"));
 
   status = run_failing_helper("none", out, sizeof(out));
-  ASSERT(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT(HELPER_EXITED_WITH(status, 0));
   ASSERT_STR_EQ(out, "");
   return 0;
-#endif
 }
 
 /* What the runner guarantees a test process.  The test runs itself again
@@ -312,7 +343,23 @@ TEST(runner_assertion_messages) {
  * it with --run from a shell. */
 TEST(runner_child_environment) {
 #ifdef _WIN32
-  RETURN_SKIP("POSIX only: process groups, signals, /dev/null");
+  BOOL in_job;
+
+  if (getenv("UVCORE_TEST_SELFTEST_INNER") == NULL) {
+    ASSERT_OK(_putenv_s("UVCORE_TEST_SELFTEST_INNER", "1"));
+    ASSERT_EQ(_spawnl(_P_WAIT, test_exepath(), "uvcore_tests",
+                      "runner_child_environment", (char*) NULL), 0);
+    ASSERT_OK(_putenv_s("UVCORE_TEST_SELFTEST_INNER", ""));
+    return 0;
+  }
+
+  /* In a job object (killed with its helpers on a timeout). */
+  in_job = FALSE;
+  ASSERT(IsProcessInJob(GetCurrentProcess(), NULL, &in_job));
+  ASSERT(in_job);
+  /* stdin is the NUL device. */
+  ASSERT_EQ(GetFileType(GetStdHandle(STD_INPUT_HANDLE)), FILE_TYPE_CHAR);
+  return 0;
 #else
   struct sigaction sa;
   struct stat st_in;

@@ -220,7 +220,6 @@ static void dispatch(uv_loop_t* loop, const uv__fired_t* ev, int n) {
 void uv__platform_poll(uv_loop_t* loop, int timeout) {
   uv__fired_t events[UV__MAX_EVENTS];
   uint64_t base;
-  uint64_t elapsed;
   int user_timeout;
   int probing;
   int batches;
@@ -254,14 +253,9 @@ void uv__platform_poll(uv_loop_t* loop, int timeout) {
     if (n == UV_EINTR) {
       if (timeout == 0)
         return;
-      if (timeout > 0) {
-        elapsed = loop->priv.time - base;
-        if (elapsed >= (uint64_t) timeout)
-          return;
-        timeout -= (int) elapsed;
-        base = loop->priv.time;
-      }
-      continue;
+      if (timeout > 0 && !uv__poll_time_left(loop, &timeout, &base))
+        return;
+      continue;  /* -1: no limit */
     }
     if (n < 0)
       return;  /* only EBADF/EINVAL: the loop's own descriptor is gone */
@@ -272,18 +266,11 @@ void uv__platform_poll(uv_loop_t* loop, int timeout) {
         timeout = user_timeout;
         continue;
       }
-      /* The loop clock can be coarser than the kernel's: if it shows less
-       * time passed than we waited, wait out the rest.  Otherwise the
-       * timer that set the timeout is not due yet, and UV_RUN_ONCE would
-       * return having run nothing. */
-      if (timeout > 0) {
-        elapsed = loop->priv.time - base;
-        if (elapsed < (uint64_t) timeout) {
-          timeout -= (int) elapsed;
-          base = loop->priv.time;
-          continue;
-        }
-      }
+      /* Wait out the rest if the loop clock says the time is not up:
+       * otherwise the timer that set the timeout is not due yet, and
+       * UV_RUN_ONCE would return having run nothing. */
+      if (uv__poll_time_left(loop, &timeout, &base))
+        continue;
       return;
     }
 

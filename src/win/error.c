@@ -155,10 +155,18 @@ int uv_translate_sys_error(int sys_errno) {
   return UV_UNKNOWN;
 }
 
+/* Called after a failure: a call that failed without saying why is still
+ * a failure, never 0. */
 int uv__win_last_error(void) {
-  return uv_translate_sys_error((int) GetLastError());
+  DWORD err;
+
+  err = GetLastError();
+  return err != 0 ? uv_translate_sys_error((int) err) : UV_UNKNOWN;
 }
 
 int uv__win_last_wsa_error(void) {
-  return uv_translate_sys_error(WSAGetLastError());
+  int err;
+
+  err = WSAGetLastError();
+  return err != 0 ? uv_translate_sys_error(err) : UV_UNKNOWN;
 }

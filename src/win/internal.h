@@ -47,9 +47,15 @@ void uv__win_insert_pending(uv_loop_t* loop, struct uv__req_priv* req);
 
 /* ---- timer resolution (timer-res.c) ------------------------------------- */
 
+/* Waits up to this long (ms) run at 1 ms timer resolution; longer timer
+ * waits sleep at the default tick (UV__WIN_DEFAULT_TICK_MS, 15.6 ms
+ * rounded up) until they are this close to their end. */
+#define UV__WIN_SHORT_WAIT_MS 32
+#define UV__WIN_DEFAULT_TICK_MS 16
+
 /* A wait of `ms` milliseconds is about to start: raises the system timer
- * resolution if the wait is short enough for the default tick (~15.6 ms)
- * to matter.  Returns what uv__timer_res_restore() needs. */
+ * resolution if it is a short wait (see above).  Returns what
+ * uv__timer_res_restore() needs. */
 int uv__timer_res_raise(int ms);
 void uv__timer_res_restore(int raised);
 

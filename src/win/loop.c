@@ -24,10 +24,6 @@
 /* A full batch means more may be waiting; take at most this many more
  * batches without blocking before running callbacks. */
 #define UV__MAX_FULL_BATCHES 8
-/* Timer waits longer than this first sleep at the default resolution,
- * stopping about a tick early, and finish the rest at 1 ms resolution. */
-#define UV__PRECISE_WAIT_MS 32
-#define UV__DEFAULT_TICK_MS 16
 
 int uv__platform_loop_init(uv_loop_t* loop) {
   loop->priv.pending_reqs_tail = NULL;
@@ -153,9 +149,11 @@ static ULONG wait_packets(uv_loop_t* loop, OVERLAPPED_ENTRY* packets,
   int raised;
   int wait;
 
+  /* A long timer wait stops about a tick early; the caller waits out the
+   * rest, which is then short enough for 1 ms resolution. */
   wait = timeout;
-  if (timeout > UV__PRECISE_WAIT_MS)
-    wait = timeout - UV__DEFAULT_TICK_MS;
+  if (timeout > UV__WIN_SHORT_WAIT_MS)
+    wait = timeout - UV__WIN_DEFAULT_TICK_MS;
   raised = uv__timer_res_raise(wait);
   n = 0;
   ok = GetQueuedCompletionStatusEx(loop->priv.iocp, packets, UV__MAX_PACKETS,
@@ -191,7 +189,6 @@ static void dispatch(uv_loop_t* loop, OVERLAPPED_ENTRY* packets, ULONG n) {
 void uv__platform_poll(uv_loop_t* loop, int timeout) {
   OVERLAPPED_ENTRY packets[UV__MAX_PACKETS];
   uint64_t base;
-  uint64_t elapsed;
   int user_timeout;
   int probing;
   int batches;
@@ -221,14 +218,9 @@ void uv__platform_poll(uv_loop_t* loop, int timeout) {
         timeout = user_timeout;
         continue;
       }
-      if (timeout > 0) {
-        elapsed = loop->priv.time - base;
-        if (elapsed < (uint64_t) timeout) {
-          timeout -= (int) elapsed;
-          base = loop->priv.time;
-          continue;
-        }
-      }
+      /* Early, by the loop clock (see the top of the file): wait again. */
+      if (uv__poll_time_left(loop, &timeout, &base))
+        continue;
       return;
     }
 

@@ -8,10 +8,12 @@
  * Windows traps handled here:
  * - uv_thread_t is a thread HANDLE, but GetCurrentThread() is a pseudo
  *   handle that means "the caller" wherever it is used.  uv_thread_self()
- *   hands out a real handle, duplicated once per thread and kept in a
- *   fiber-local slot whose destructor closes it when the thread ends.
- *   Two handles of one thread differ, so uv_thread_equal() compares
- *   thread ids.
+ *   hands out a real handle, duplicated once per thread and kept in a TLS
+ *   slot; a thread we started closes it when its function returns.  A
+ *   thread started by someone else keeps its one handle until the process
+ *   ends: a fiber-local slot's destructor could close it, but would call
+ *   into this library after it may have been unloaded.  Two handles of
+ *   one thread differ, so uv_thread_equal() compares thread ids.
  * - Threads start through _beginthreadex, not CreateThread, so the C
  *   runtime's per-thread state is set up and freed.
  * - A stack size is a reservation (STACK_SIZE_PARAM_IS_A_RESERVATION),
@@ -204,16 +206,20 @@ void uv_key_delete(uv_key_t* key) {
   key->index = TLS_OUT_OF_INDEXES;
 }
 
-void* uv_key_get(uv_key_t* key) {
+/* TlsGetValue sets the last error even on success; callers between a
+ * failing call and GetLastError() must not see that. */
+static void* tls_get(DWORD index) {
   DWORD saved;
   void* value;
 
-  /* TlsGetValue sets the last error even on success; callers between a
-   * failing call and GetLastError() must not see that. */
   saved = GetLastError();
-  value = TlsGetValue(key->index);
+  value = TlsGetValue(index);
   SetLastError(saved);
   return value;
+}
+
+void* uv_key_get(uv_key_t* key) {
+  return tls_get(key->index);
 }
 
 void uv_key_set(uv_key_t* key, void* value) {
@@ -237,12 +243,15 @@ struct thread_start {
   void* arg;
 };
 
+static void self_slot_release(void);
+
 static unsigned __stdcall thread_start(void* p) {
   struct thread_start s;
 
   s = *(struct thread_start*) p;
   uv__free(p);
   s.entry(s.arg);
+  self_slot_release();
   return 0;
 }
 
@@ -321,36 +330,39 @@ int uv_thread_detach(uv_thread_t* tid) {
 }
 
 /* The calling thread's own handle, see the top of the file. */
-static DWORD self_slot = FLS_OUT_OF_INDEXES;
-
-static void WINAPI self_slot_release(void* value) {
-  if (value != NULL)
-    CloseHandle((HANDLE) value);
-}
+static DWORD self_slot = TLS_OUT_OF_INDEXES;
+static uv_once_t self_slot_once = UV_ONCE_INIT;
 
 static void self_slot_init(void) {
-  self_slot = FlsAlloc(self_slot_release);
+  self_slot = TlsAlloc();
 }
 
-static uv_once_t self_slot_once = UV_ONCE_INIT;
+static void self_slot_release(void) {
+  HANDLE h;
+
+  if (self_slot == TLS_OUT_OF_INDEXES)
+    return;  /* nobody ever asked */
+  h = tls_get(self_slot);
+  if (h == NULL)
+    return;
+  TlsSetValue(self_slot, NULL);
+  CloseHandle(h);
+}
 
 uv_thread_t uv_thread_self(void) {
   HANDLE h;
-  DWORD saved;
 
   uv_once(&self_slot_once, self_slot_init);
-  if (self_slot == FLS_OUT_OF_INDEXES)
-    abort();
-  saved = GetLastError();
-  h = FlsGetValue(self_slot);
-  SetLastError(saved);
+  if (self_slot == TLS_OUT_OF_INDEXES)
+    abort();  /* all 1088 slots of the process taken */
+  h = tls_get(self_slot);
   if (h != NULL)
     return h;
   if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(),
                        GetCurrentProcess(), &h, 0, FALSE,
                        DUPLICATE_SAME_ACCESS))
     abort();  /* only without memory for one handle */
-  if (!FlsSetValue(self_slot, h))
+  if (!TlsSetValue(self_slot, h))
     abort();
   return h;
 }

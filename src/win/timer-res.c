@@ -13,11 +13,8 @@
 
 #include <mmsystem.h>
 
-/* Waits up to this long (ms) run at 1 ms resolution. */
-#define UV__SHORT_WAIT_MS 32
-
 int uv__timer_res_raise(int ms) {
-  if (ms <= 0 || ms > UV__SHORT_WAIT_MS)
+  if (ms <= 0 || ms > UV__WIN_SHORT_WAIT_MS)
     return 0;
   return timeBeginPeriod(1) == TIMERR_NOERROR;
 }
