@@ -1,10 +1,7 @@
-/* uvcore — name resolution on Windows (uv_getaddrinfo, uv_freeaddrinfo),
- * and the interface-index helpers that scoped IPv6 addresses need.
- *
- * GetAddrInfoW blocks like getaddrinfo() does, so a lookup with a callback
- * runs on the thread pool as slow I/O; without one it runs on the caller's
- * thread.  The host name goes through our own IDNA conversion first (the
- * same as on Unix), then to UTF-16 for the system.
+/* uvcore — name resolution on Windows (the GetAddrInfoW half of
+ * uv_getaddrinfo; the request itself is ../getaddrinfo.c, which has
+ * already turned the host name into ASCII), uv_freeaddrinfo, and the
+ * interface-index helpers that scoped IPv6 addresses need.
  *
  * Traps:
  * - Winsock must have been started (WSAStartup) in the process, or every
@@ -19,7 +16,6 @@
  */
 #include "internal.h"
 #include "dns.h"
-#include "../idna.h"
 #include "../inet.h"
 
 #include <iphlpapi.h>
@@ -160,7 +156,7 @@ static int pack_result(const ADDRINFOW* res, struct addrinfo** out) {
   return 0;
 }
 
-static void getaddrinfo_work(struct uv__work* w) {
+void uv__getaddrinfo_work(struct uv__work* w) {
   uv_getaddrinfo_t* req;
   ADDRINFOW hints;
   ADDRINFOW* res;
@@ -189,51 +185,30 @@ static void getaddrinfo_work(struct uv__work* w) {
   FreeAddrInfoW(res);
 }
 
-static void getaddrinfo_done(struct uv__work* w, int status) {
-  uv_getaddrinfo_t* req;
-
-  req = uv__container_of(w, uv_getaddrinfo_t, priv.work);
-  uv__req_unregister(req->loop);
-
+void uv__getaddrinfo_release(uv_getaddrinfo_t* req) {
   uv__free(req->priv.hostname);
   uv__free(req->priv.service);
   req->priv.hostname = NULL;
   req->priv.service = NULL;
-
-  if (status == UV_ECANCELED) {
-    /* Cancelled before the worker ran: nothing was resolved. */
-    req->addrinfo = NULL;
-    req->priv.retcode = UV_EAI_CANCELED;
-  }
-
-  if (req->priv.cb != NULL)
-    req->priv.cb(req, req->priv.retcode, req->addrinfo);
 }
 
-int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
-                   uv_getaddrinfo_cb getaddrinfo_cb, const char* node,
-                   const char* service, const struct addrinfo* hints) {
-  char ascii[UV__IDNA_MAX_NAME + 1];
+int uv__getaddrinfo_prepare(uv_getaddrinfo_t* req, const char* host,
+                            const char* service,
+                            const struct addrinfo* hints) {
   WCHAR* hostw;
   WCHAR* servw;
   int r;
 
-  if (loop == NULL || req == NULL || (node == NULL && service == NULL))
-    return UV_EINVAL;
-
-  hostw = NULL;
-  if (node != NULL) {
-    if (uv__idna_to_ascii(node, strlen(node), ascii, sizeof(ascii)) < 0)
-      return UV_EINVAL;
-    r = uv__wide_from_utf8(ascii, &hostw);
-    if (r != 0)
-      return r;
-  }
+  r = uv__wide_from_utf8(host, &hostw);
+  if (r != 0)
+    return r;
   r = uv__wide_from_utf8(service, &servw);
   if (r != 0) {
     uv__free(hostw);
     return r;
   }
+  req->priv.hostname = hostw;
+  req->priv.service = servw;
 
   /* Only the four input members: a caller's stray pointers in the others
    * must not reach the resolver. */
@@ -242,24 +217,7 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
   req->priv.hints.ai_family = hints != NULL ? hints->ai_family : 0;
   req->priv.hints.ai_socktype = hints != NULL ? hints->ai_socktype : 0;
   req->priv.hints.ai_protocol = hints != NULL ? hints->ai_protocol : 0;
-
-  uv__req_init(loop, (uv_req_t*) req, UV_GETADDRINFO);
-  req->loop = loop;
-  req->addrinfo = NULL;
-  req->priv.cb = getaddrinfo_cb;
-  req->priv.hostname = hostw;
-  req->priv.service = servw;
-  req->priv.retcode = 0;
-
-  if (getaddrinfo_cb != NULL) {
-    uv__work_submit(loop, &req->priv.work, UV__WORK_SLOW_IO,
-                    getaddrinfo_work, getaddrinfo_done);
-    return 0;
-  }
-
-  getaddrinfo_work(&req->priv.work);
-  getaddrinfo_done(&req->priv.work, 0);
-  return req->priv.retcode;
+  return 0;
 }
 
 void uv_freeaddrinfo(struct addrinfo* ai) {
