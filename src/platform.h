@@ -65,4 +65,25 @@ void uv__thread_yield(void);
 /* Frees what uv_setup_args() allocated (for uv_library_shutdown). */
 void uv__process_title_cleanup(void);
 
+/* The system parts of requests whose bookkeeping is portable (random.c,
+ * getnameinfo.c, getaddrinfo.c).  uv__random_fill: buflen bytes (at most
+ * 2^31 - 1) from the system's CSPRNG; 0 or a UV_E* code.
+ * uv__getnameinfo_work: runs the lookup of a uv_getnameinfo_t (on a pool
+ * thread, or the caller's thread when no callback was given) and sets
+ * req->host, req->service and req->priv.retcode. */
+int uv__random_fill(void* buf, size_t buflen);
+void uv__getnameinfo_work(struct uv__work* w);
+
+/* uv_getaddrinfo: _prepare copies the arguments into req in the platform's
+ * form (host is the ASCII form of the node, or NULL; only the four input
+ * members of hints count) and returns 0 or a UV_E* code, keeping nothing
+ * on failure; _work makes the lookup and sets req->addrinfo (NULL on
+ * failure) and req->priv.retcode; _release frees the copies, on the loop
+ * thread, whether or not _work ran. */
+int uv__getaddrinfo_prepare(uv_getaddrinfo_t* req, const char* host,
+                            const char* service,
+                            const struct addrinfo* hints);
+void uv__getaddrinfo_work(struct uv__work* w);
+void uv__getaddrinfo_release(uv_getaddrinfo_t* req);
+
 #endif /* UV_SRC_PLATFORM_H */

@@ -7,6 +7,8 @@
 #if defined(__linux__)
 # include <dlfcn.h>
 # define MATH_LIB "libm.so.6"
+#elif defined(_WIN32)
+# define MATH_LIB "msvcrt.dll"  /* every Windows has it; it exports cos */
 #endif
 
 #define MISSING_LIB "/nonexistent/uvcore-no-such-library.so"
@@ -84,15 +86,23 @@ TEST(dlopen_missing_symbol) {
 
   /* The string is the lib's own copy: other dl* activity on this thread,
    * which overwrites dlerror()'s buffer, does not change it. */
+#ifdef _WIN32
+  ASSERT_NULL(LoadLibraryA(MISSING_LIB));
+#else
   ASSERT_NULL(dlopen(MISSING_LIB, RTLD_LAZY));
   ASSERT_NOT_NULL(dlerror());
+#endif
   ASSERT_EQ(uv_dlopen(MISSING_LIB, &other), -1);
   ASSERT_STR_EQ(uv_dlerror(&lib), saved);
   ASSERT_PTR_EQ(uv_dlerror(&lib), msg);
   uv_dlclose(&other);
 
-  /* A stale dlerror() from elsewhere is not taken for ours. */
+  /* A stale error from elsewhere is not taken for ours. */
+#ifdef _WIN32
+  ASSERT_NULL(LoadLibraryA(MISSING_LIB));
+#else
   ASSERT_NULL(dlopen(MISSING_LIB, RTLD_LAZY));
+#endif
   ASSERT_OK(uv_dlsym(&lib, "sin", &sym));
   ASSERT_NOT_NULL(sym);
   ASSERT_STR_EQ(uv_dlerror(&lib), "no error");
@@ -127,15 +137,20 @@ TEST(dlopen_bad_input) {
   ASSERT_NOT_NULL(uv_dlerror(NULL));
   uv_dlclose(NULL);
 
-#ifndef _WIN32
+#ifdef _WIN32
+  /* No "program itself" to open: refused, with a message. */
+  ASSERT_EQ(uv_dlopen(NULL, &lib), -1);
+  ASSERT_NULL(lib.handle);
+  ASSERT_STR_NE(uv_dlerror(&lib), "no error");
+  uv_dlclose(&lib);
+  ASSERT_OK(uv_dlopen(MATH_LIB, &lib));
+#else
   ASSERT_OK(uv_dlopen(NULL, &lib));
+#endif
   ASSERT_EQ(uv_dlsym(&lib, NULL, &sym), -1);
   ASSERT_NULL(sym);
   ASSERT_STR_NE(uv_dlerror(&lib), "no error");
   ASSERT_EQ(uv_dlsym(&lib, "malloc", NULL), -1);
   uv_dlclose(&lib);
-#else
-  (void) lib;
-#endif
   return 0;
 }

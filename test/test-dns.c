@@ -3,8 +3,34 @@
  * up; nothing depends on a working network. */
 #include "task.h"
 
-#include <net/if.h>
 #include <string.h>
+#ifdef _WIN32
+# include <iphlpapi.h>  /* if_nametoindex */
+/* The pool reads UV_THREADPOOL_SIZE from the C library's environment. */
+# define setenv(name, value, overwrite) _putenv_s((name), (value))
+#else
+# include <net/if.h>
+#endif
+
+/* A flag no resolver knows.  Windows gives most high bits a meaning
+ * (0x40000000 is AI_RESOLUTION_HANDLE there). */
+#ifdef _WIN32
+# define BAD_AI_FLAG 0x00800000
+#else
+# define BAD_AI_FLAG 0x40000000
+#endif
+
+/* Whether the resolver refuses unknown flags: Wine's ignores them. */
+static int rejects_unknown_flags(int r) {
+#ifdef _WIN32
+  if (r == 0) {
+    printf("note: the resolver ignores unknown flags (Wine): not checked\n");
+    return 0;
+  }
+#endif
+  (void) r;
+  return 1;
+}
 
 static int is_loopback(const struct sockaddr* sa) {
   static const unsigned char lo6[16] = {
@@ -31,7 +57,9 @@ static int is_eai_error(int r) {
 /* Lookups of a name that does not exist may go to the configured name
  * server; make glibc give up quickly when it is unreachable. */
 static void fast_resolver(void) {
+#ifndef _WIN32
   setenv("RES_OPTIONS", "timeout:1 attempts:1", 1);
+#endif
 }
 
 /* ---- uv_getaddrinfo ---------------------------------------------------- */
@@ -158,6 +186,14 @@ TEST(dns_getaddrinfo_service_name) {
   uv_getaddrinfo_t req;
   uv_loop_t loop;
 
+#ifdef _WIN32
+  {
+    /* getservbyname() needs Winsock started; the library's own start is
+     * internal. */
+    WSADATA wsa;
+    ASSERT_OK(WSAStartup(MAKEWORD(2, 2), &wsa));
+  }
+#endif
   se = getservbyname("http", "tcp");
   if (se == NULL)
     RETURN_SKIP("no \"http\" entry in the services database");
@@ -185,14 +221,19 @@ TEST(dns_getaddrinfo_bad_hints) {
   struct addrinfo hints;
   uv_getaddrinfo_t req;
   uv_loop_t loop;
+  int r;
 
   ASSERT_OK(uv_loop_init(&loop));
 
   memset(&hints, 0, sizeof(hints));
-  hints.ai_flags = 0x40000000;  /* no such flag */
-  ASSERT_EQ(uv_getaddrinfo(&loop, &req, NULL, "127.0.0.1", NULL, &hints),
-            UV_EAI_BADFLAGS);
-  ASSERT_NULL(req.addrinfo);
+  hints.ai_flags = BAD_AI_FLAG;  /* no such flag */
+  r = uv_getaddrinfo(&loop, &req, NULL, "127.0.0.1", NULL, &hints);
+  if (rejects_unknown_flags(r)) {
+    ASSERT_EQ(r, UV_EAI_BADFLAGS);
+    ASSERT_NULL(req.addrinfo);
+  } else {
+    uv_freeaddrinfo(req.addrinfo);
+  }
 
   /* A canonical name needs a node to be the name of. */
   memset(&hints, 0, sizeof(hints));
@@ -277,10 +318,11 @@ TEST(dns_getaddrinfo_async_error) {
 
   ASSERT_OK(uv_loop_init(&loop));
   memset(&hints, 0, sizeof(hints));
-  hints.ai_flags = 0x40000000;
-  /* Failures found by the resolver arrive through the callback. */
-  ASSERT_OK(uv_getaddrinfo(&loop, &req, error_cb, "127.0.0.1", NULL,
-                           &hints));
+  /* Failures found by the resolver arrive through the callback.  (A
+   * canonical name without a node: every resolver refuses that, while
+   * some ignore unknown flags.) */
+  hints.ai_flags = AI_CANONNAME;
+  ASSERT_OK(uv_getaddrinfo(&loop, &req, error_cb, NULL, "80", &hints));
   ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
   ASSERT_EQ(error_cb_called, 1);
   close_loop_and_check(&loop);
@@ -622,6 +664,7 @@ TEST(dns_getnameinfo_errors) {
   struct sockaddr_in addr;
   uv_getnameinfo_t req;
   uv_loop_t loop;
+  int r;
 
   ASSERT_OK(uv_loop_init(&loop));
   ASSERT_OK(uv_ip4_addr("127.0.0.1", 80, &addr));
@@ -645,9 +688,13 @@ TEST(dns_getnameinfo_errors) {
   ASSERT_EQ(uv_loop_alive(&loop), 0);
 
   /* Errors from the resolver: synchronously, then through the callback. */
-  ASSERT_EQ(uv_getnameinfo(&loop, &req, NULL, (const struct sockaddr*) &addr,
-                           0x40000000),
-            UV_EAI_BADFLAGS);
+  r = uv_getnameinfo(&loop, &req, NULL, (const struct sockaddr*) &addr,
+                     0x40000000);
+  if (!rejects_unknown_flags(r)) {
+    close_loop_and_check(&loop);
+    return 0;
+  }
+  ASSERT_EQ(r, UV_EAI_BADFLAGS);
   ASSERT_OK(uv_getnameinfo(&loop, &req, gni_err_cb,
                            (const struct sockaddr*) &addr, 0x40000000));
   ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
@@ -661,9 +708,27 @@ TEST(dns_getnameinfo_errors) {
 TEST(dns_if_indextoname) {
   char buf[UV_IF_NAMESIZE];
   const char* loname;
+  const char* iid;
   unsigned int lo;
   size_t size;
 
+#ifdef _WIN32
+  char expected[UV_IF_NAMESIZE];
+  char digits[16];
+  NET_LUID luid;
+
+  /* The loopback's index is 1; its NDIS name ("loopback_0") differs
+   * between Windows and Wine, so ask the system.  A zone is written as
+   * the index. */
+  lo = 1;
+  if (ConvertInterfaceIndexToLuid(lo, &luid) != NO_ERROR ||
+      ConvertInterfaceLuidToNameA(&luid, expected, sizeof(expected)) !=
+          NO_ERROR)
+    RETURN_SKIP("no interface with index 1");
+  loname = expected;
+  snprintf(digits, sizeof(digits), "%u", lo);
+  iid = digits;
+#else
   loname = "lo";
   lo = if_nametoindex(loname);
   if (lo == 0) {
@@ -672,6 +737,8 @@ TEST(dns_if_indextoname) {
   }
   if (lo == 0)
     RETURN_SKIP("no loopback interface named lo or lo0");
+  iid = loname;
+#endif
 
   size = sizeof(buf);
   ASSERT_OK(uv_if_indextoname(lo, buf, &size));
@@ -680,8 +747,8 @@ TEST(dns_if_indextoname) {
 
   size = sizeof(buf);
   ASSERT_OK(uv_if_indextoiid(lo, buf, &size));
-  ASSERT_STR_EQ(buf, loname);
-  ASSERT_UINT64_EQ(size, strlen(loname));
+  ASSERT_STR_EQ(buf, iid);
+  ASSERT_UINT64_EQ(size, strlen(iid));
 
   /* Exactly enough room, then one byte short. */
   size = strlen(loname) + 1;
@@ -694,7 +761,7 @@ TEST(dns_if_indextoname) {
   ASSERT_EQ(buf[0], 'x');
   size = 1;
   ASSERT_EQ(uv_if_indextoiid(lo, buf, &size), UV_ENOBUFS);
-  ASSERT_UINT64_EQ(size, strlen(loname) + 1);
+  ASSERT_UINT64_EQ(size, strlen(iid) + 1);
 
   /* Bad arguments and unknown interfaces. */
   size = 0;

@@ -12,6 +12,25 @@
 
 #define VAR "UVCORE_TEST_ENV_VAR"
 
+/* What the system says a variable holds (NULL when unset).  On Windows the
+ * C library's getenv() reads a copy made at start-up, which the uv_os_*
+ * functions (like libuv's) do not change: ask the system instead. */
+#ifdef _WIN32
+static const char* system_getenv(const char* name) {
+  static char buf[32768];
+  DWORD n;
+
+  SetLastError(ERROR_SUCCESS);
+  n = GetEnvironmentVariableA(name, buf, sizeof(buf));
+  if (n == 0 && GetLastError() == ERROR_ENVVAR_NOT_FOUND)
+    return NULL;
+  ASSERT_LT(n, sizeof(buf));
+  return buf;
+}
+#else
+# define system_getenv getenv
+#endif
+
 TEST(os_env_get_set_unset) {
   char buf[64];
   size_t size;
@@ -44,10 +63,10 @@ TEST(os_env_get_set_unset) {
   ASSERT_OK(uv_os_getenv(VAR, buf, &size));
   ASSERT_UINT64_EQ(size, 0);
   ASSERT_STR_EQ(buf, "");
-  ASSERT_STR_EQ(getenv(VAR), "");
+  ASSERT_STR_EQ(system_getenv(VAR), "");
 
   ASSERT_OK(uv_os_unsetenv(VAR));
-  ASSERT_NULL(getenv(VAR));
+  ASSERT_NULL(system_getenv(VAR));
   size = sizeof(buf);
   ASSERT_EQ(uv_os_getenv(VAR, buf, &size), UV_ENOENT);
   ASSERT_UINT64_EQ(size, sizeof(buf));
@@ -64,7 +83,7 @@ TEST(os_env_bad_input) {
   ASSERT_EQ(uv_os_setenv(VAR, NULL), UV_EINVAL);
   ASSERT_EQ(uv_os_setenv("", "x"), UV_EINVAL);
   ASSERT_EQ(uv_os_setenv("A=B", "x"), UV_EINVAL);
-  ASSERT_NULL(getenv("A"));
+  ASSERT_NULL(system_getenv("A"));
   ASSERT_EQ(uv_os_unsetenv(NULL), UV_EINVAL);
   ASSERT_EQ(uv_os_unsetenv(""), UV_EINVAL);
   ASSERT_EQ(uv_os_unsetenv("A=B"), UV_EINVAL);
@@ -105,7 +124,7 @@ TEST(os_environ) {
   ASSERT_STR_EQ(items[i].value, "");
   /* Every item is what getenv() says. */
   for (i = 0; i < count; i++)
-    ASSERT_STR_EQ(getenv(items[i].name), items[i].value);
+    ASSERT_STR_EQ(system_getenv(items[i].name), items[i].value);
   uv_os_free_environ(items, count);
 
   /* A snapshot: later changes do not show in an earlier copy. */
@@ -141,12 +160,14 @@ TEST(os_environ_empty) {
 /* ------------------------------------------------------------------------ */
 /* Directories */
 
+#ifndef _WIN32
 static void unset_tmp_vars(void) {
   ASSERT_OK(uv_os_unsetenv("TMPDIR"));
   ASSERT_OK(uv_os_unsetenv("TMP"));
   ASSERT_OK(uv_os_unsetenv("TEMP"));
   ASSERT_OK(uv_os_unsetenv("TEMPDIR"));
 }
+#endif
 
 static void check_tmpdir(const char* expected) {
   char buf[256];
@@ -160,7 +181,37 @@ static void check_tmpdir(const char* expected) {
 
 TEST(os_tmpdir) {
 #ifdef _WIN32
-  RETURN_SKIP("the environment variables are those of Unix");
+  char buf[256];
+  size_t size;
+
+  /* GetTempPathW: TMP, then TEMP, then USERPROFILE. */
+  ASSERT_OK(uv_os_setenv("TEMP", "C:\\d3"));
+  ASSERT_OK(uv_os_setenv("TMP", "C:\\d2"));
+  check_tmpdir("C:\\d2");
+  ASSERT_OK(uv_os_unsetenv("TMP"));
+  check_tmpdir("C:\\d3");
+
+  /* One trailing backslash goes, except from a drive's root. */
+  ASSERT_OK(uv_os_setenv("TMP", "C:\\some\\dir\\"));
+  check_tmpdir("C:\\some\\dir");
+  ASSERT_OK(uv_os_setenv("TMP", "C:\\"));
+  check_tmpdir("C:\\");
+
+  /* Short buffers: the size needed includes the NUL. */
+  ASSERT_OK(uv_os_setenv("TMP", "C:\\some\\dir\\"));
+  size = 11;
+  ASSERT_EQ(uv_os_tmpdir(buf, &size), UV_ENOBUFS);
+  ASSERT_UINT64_EQ(size, 12);
+  size = 12;
+  ASSERT_OK(uv_os_tmpdir(buf, &size));
+  ASSERT_UINT64_EQ(size, 11);
+  ASSERT_STR_EQ(buf, "C:\\some\\dir");
+
+  ASSERT_EQ(uv_os_tmpdir(NULL, &size), UV_EINVAL);
+  ASSERT_EQ(uv_os_tmpdir(buf, NULL), UV_EINVAL);
+  size = 0;
+  ASSERT_EQ(uv_os_tmpdir(buf, &size), UV_EINVAL);
+  return 0;
 #else
   char buf[256];
   size_t size;
@@ -207,7 +258,51 @@ TEST(os_tmpdir) {
 
 TEST(os_homedir) {
 #ifdef _WIN32
-  RETURN_SKIP("HOME and the password database are Unix's");
+  char buf[4096];
+  size_t size;
+  uv_passwd_t pwd;
+
+  ASSERT_OK(uv_os_setenv("USERPROFILE", "C:\\Users\\uvcore-test"));
+  size = sizeof(buf);
+  ASSERT_OK(uv_os_homedir(buf, &size));
+  ASSERT_STR_EQ(buf, "C:\\Users\\uvcore-test");
+  ASSERT_UINT64_EQ(size, 20);
+  size = 20;
+  ASSERT_EQ(uv_os_homedir(buf, &size), UV_ENOBUFS);
+  ASSERT_UINT64_EQ(size, 21);
+
+  /* Without USERPROFILE (or with an empty one): the user's profile
+   * directory, which uv_os_get_passwd reports too. */
+  ASSERT_OK(uv_os_get_passwd(&pwd));
+  ASSERT_NOT_NULL(pwd.username);
+  ASSERT_GT(strlen(pwd.username), 0);
+  ASSERT_NULL(pwd.shell);
+  ASSERT_UINT64_EQ(pwd.uid, (unsigned long) -1);
+  ASSERT_UINT64_EQ(pwd.gid, (unsigned long) -1);
+  ASSERT_OK(uv_os_unsetenv("USERPROFILE"));
+  size = sizeof(buf);
+  ASSERT_OK(uv_os_homedir(buf, &size));
+  ASSERT_STR_EQ(buf, pwd.homedir);
+  ASSERT_UINT64_EQ(size, strlen(pwd.homedir));
+  ASSERT_OK(uv_os_setenv("USERPROFILE", ""));
+  size = sizeof(buf);
+  ASSERT_OK(uv_os_homedir(buf, &size));
+  ASSERT_STR_EQ(buf, pwd.homedir);
+  size = 1;
+  ASSERT_EQ(uv_os_homedir(buf, &size), UV_ENOBUFS);
+  ASSERT_UINT64_EQ(size, strlen(pwd.homedir) + 1);
+  uv_os_free_passwd(&pwd);
+  ASSERT_NULL(pwd.username);
+
+  /* Users are not numbers here. */
+  ASSERT_EQ(uv_os_get_passwd2(&pwd, 0), UV_ENOTSUP);
+  ASSERT_EQ(uv_os_get_passwd(NULL), UV_EINVAL);
+
+  ASSERT_EQ(uv_os_homedir(NULL, &size), UV_EINVAL);
+  ASSERT_EQ(uv_os_homedir(buf, NULL), UV_EINVAL);
+  size = 0;
+  ASSERT_EQ(uv_os_homedir(buf, &size), UV_EINVAL);
+  return 0;
 #else
   char buf[4096];
   size_t size;
@@ -251,15 +346,19 @@ TEST(os_homedir) {
 /* The host */
 
 TEST(os_gethostname) {
-#ifdef _WIN32
-  RETURN_SKIP("compared with gethostname() of Unix");
-#else
   char expected[UV_MAXHOSTNAMESIZE + 1];
   char buf[UV_MAXHOSTNAMESIZE];
   size_t len;
   size_t size;
 
+#ifdef _WIN32
+  {
+    DWORD n = sizeof(expected);
+    ASSERT(GetComputerNameExA(ComputerNameDnsHostname, expected, &n));
+  }
+#else
   ASSERT_OK(gethostname(expected, sizeof(expected) - 1));
+#endif
   expected[sizeof(expected) - 1] = '\0';
   len = strlen(expected);
 
@@ -282,12 +381,27 @@ TEST(os_gethostname) {
   size = 0;
   ASSERT_EQ(uv_os_gethostname(buf, &size), UV_EINVAL);
   return 0;
-#endif
 }
 
 TEST(os_uname) {
 #ifdef _WIN32
-  RETURN_SKIP("compared with uname() of Unix");
+  uv_utsname_t u;
+  unsigned int major;
+  unsigned int minor;
+  unsigned int build;
+
+  memset(&u, 'x', sizeof(u));
+  ASSERT_OK(uv_os_uname(&u));
+  printf("%s | %s | %s | %s\n", u.sysname, u.release, u.version, u.machine);
+  ASSERT_STR_EQ(u.sysname, "Windows_NT");
+  ASSERT_EQ(sscanf(u.release, "%u.%u.%u", &major, &minor, &build), 3);
+  ASSERT_GE(major, 6);
+  ASSERT_LT(strlen(u.version), sizeof(u.version));
+# if defined(_M_X64) || defined(__x86_64__)
+  ASSERT_STR_EQ(u.machine, "x86_64");
+# endif
+  ASSERT_EQ(uv_os_uname(NULL), UV_EINVAL);
+  return 0;
 #else
   uv_utsname_t u;
   struct utsname expected;

@@ -7,15 +7,19 @@
 #include "task.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#ifdef _WIN32
+# include <direct.h>  /* _getcwd */
+#else
+# include <fcntl.h>
+# include <sys/resource.h>
+# include <sys/stat.h>
+# include <sys/types.h>
+# include <sys/wait.h>
+# include <unistd.h>
+#endif
 
 #if defined(__linux__)
 # define LINUX_ONLY() ((void) 0)
@@ -23,6 +27,7 @@
 # define LINUX_ONLY() RETURN_SKIP("checks Linux's /proc")
 #endif
 
+#ifndef _WIN32
 #define NOBODY 65534
 
 /* Runs fn in a forked child; returns its exit status (or 128 + signal). */
@@ -86,14 +91,35 @@ static int child_checks_ids(void) {
     return 2;
   return 0;
 }
+#endif /* !_WIN32 */
+
+/* Started by process_info_pid with the test's pid: is it our parent? */
+HELPER(process_info_ppid_is) {
+  if (test_helper_argc() != 1)
+    return 2;
+  return uv_os_getppid() == (uv_pid_t) atol(test_helper_argv()[0]) ? 0 : 1;
+}
 
 TEST(process_info_pid) {
+#ifdef _WIN32
+  char pid[32];
+  const char* args[2];
+
+  ASSERT_EQ(uv_os_getpid(), (uv_pid_t) GetCurrentProcessId());
+  ASSERT_NE(uv_os_getpid(), uv_os_getppid());
+  /* A child we start names us as its parent. */
+  snprintf(pid, sizeof(pid), "%ld", (long) uv_os_getpid());
+  args[0] = pid;
+  args[1] = NULL;
+  ASSERT_OK(test_helper_run("process_info_ppid_is", args));
+#else
   ASSERT_EQ(uv_os_getpid(), getpid());
   ASSERT_EQ(uv_os_getppid(), getppid());
   ASSERT_NE(uv_os_getpid(), uv_os_getppid());
 
   parent_pid = getpid();
   ASSERT_OK(run_in_child(child_checks_ids));
+#endif
   return 0;
 }
 
@@ -106,8 +132,13 @@ TEST(process_info_exepath) {
   size_t len;
   size_t size;
 
+#ifdef _WIN32
+  /* An ASCII path in the test environment, so the ANSI call agrees. */
+  ASSERT_GT(GetModuleFileNameA(NULL, expected, sizeof(expected)), 0);
+#else
   LINUX_ONLY();
   ASSERT_NOT_NULL(realpath(test_exepath(), expected));
+#endif
   len = strlen(expected);
 
   size = sizeof(buf);
@@ -135,7 +166,7 @@ TEST(process_info_exepath) {
   size = 2;
   ASSERT_OK(uv_exepath(buf, &size));
   ASSERT_UINT64_EQ(size, 1);
-  ASSERT_EQ(buf[0], '/');
+  ASSERT_EQ(buf[0], expected[0]);
   ASSERT_EQ(buf[1], '\0');
   ASSERT_EQ(buf[2], 'x');
 
@@ -173,7 +204,93 @@ TEST(process_info_exepath) {
 /* ------------------------------------------------------------------------ */
 /* uv_cwd, uv_chdir */
 
+#ifdef _WIN32
+/* Drive-letter paths: the root of a drive keeps its backslash. */
+static int cwd_chdir_windows(void) {
+  char saved[MAX_PATH];
+  char expected[MAX_PATH];
+  char buf[MAX_PATH];
+  char* slash;
+  size_t len;
+  size_t size;
+
+  ASSERT_NOT_NULL(_getcwd(expected, sizeof(expected)));
+  size = sizeof(saved);
+  ASSERT_OK(uv_cwd(saved, &size));
+  ASSERT_STR_EQ(saved, expected);
+  len = strlen(saved);
+  ASSERT_UINT64_EQ(size, len);
+  ASSERT_GT(len, 3);  /* ctest runs us in a scratch directory */
+  ASSERT_NE(saved[len - 1], '\\');
+
+  size = sizeof(buf);
+  ASSERT_EQ(uv_cwd(NULL, &size), UV_EINVAL);
+  ASSERT_EQ(uv_cwd(buf, NULL), UV_EINVAL);
+  size = 0;
+  ASSERT_EQ(uv_cwd(buf, &size), UV_EINVAL);
+
+  size = len;
+  ASSERT_EQ(uv_cwd(buf, &size), UV_ENOBUFS);
+  ASSERT_UINT64_EQ(size, len + 1);
+  size = len + 1;
+  ASSERT_OK(uv_cwd(buf, &size));
+  ASSERT_UINT64_EQ(size, len);
+  ASSERT_STR_EQ(buf, saved);
+
+  /* The root of the drive. */
+  snprintf(buf, sizeof(buf), "%c:\\", saved[0]);
+  ASSERT_OK(uv_chdir(buf));
+  size = sizeof(buf);
+  ASSERT_OK(uv_cwd(buf, &size));
+  ASSERT_EQ(buf[0], saved[0]);
+  ASSERT_STR_EQ(buf + 1, ":\\");
+  ASSERT_UINT64_EQ(size, 3);
+  size = 3;
+  ASSERT_EQ(uv_cwd(buf, &size), UV_ENOBUFS);
+  ASSERT_UINT64_EQ(size, 4);
+
+  /* A relative move, then back; forward slashes are accepted. */
+  ASSERT_OK(uv_chdir(saved));
+  ASSERT_OK(uv_chdir("../"));
+  slash = strrchr(expected, '\\');
+  ASSERT_NOT_NULL(slash);
+  if (slash == expected + 2)
+    slash++;  /* the parent is the root */
+  *slash = '\0';
+  size = sizeof(buf);
+  ASSERT_OK(uv_cwd(buf, &size));
+  ASSERT_STR_EQ(buf, expected);
+
+  /* Errors leave the directory alone. */
+  ASSERT_EQ(uv_chdir(NULL), UV_EINVAL);
+  ASSERT_EQ(uv_chdir("\\nonexistent-uvcore-dir\\x"), UV_ENOENT);
+  ASSERT_EQ(uv_chdir(test_exepath()), UV_ENOTDIR);
+  size = sizeof(buf);
+  ASSERT_OK(uv_cwd(buf, &size));
+  ASSERT_STR_EQ(buf, expected);
+
+  ASSERT_OK(uv_chdir(saved));
+  size = sizeof(buf);
+  ASSERT_OK(uv_cwd(buf, &size));
+  ASSERT_STR_EQ(buf, saved);
+  /* The drive's own working directory follows, for child processes. */
+  {
+    char var[4] = { '=', saved[0], ':', '\0' };
+    char value[MAX_PATH];
+
+    if (var[1] >= 'a' && var[1] <= 'z')
+      var[1] = (char) (var[1] - 'a' + 'A');
+    ASSERT_GT(GetEnvironmentVariableA(var, value, sizeof(value)), 0);
+    ASSERT_STR_EQ(value, saved);
+  }
+  return 0;
+}
+#endif
+
 TEST(process_info_cwd_chdir) {
+#ifdef _WIN32
+  return cwd_chdir_windows();
+#else
   char saved[PATH_MAX];
   char expected[PATH_MAX];
   char buf[PATH_MAX];
@@ -245,12 +362,54 @@ TEST(process_info_cwd_chdir) {
   ASSERT_OK(uv_cwd(buf, &size));
   ASSERT_STR_EQ(buf, saved);
   return 0;
+#endif
 }
 
 /* ------------------------------------------------------------------------ */
 /* Priorities */
 
+#ifdef _WIN32
+/* Six priority classes: libuv's numbers fall into bands. */
+static int priority_windows(void) {
+  int prio;
+
+  ASSERT_OK(uv_os_getpriority(0, &prio));
+  ASSERT_EQ(prio, UV_PRIORITY_NORMAL);
+  ASSERT_OK(uv_os_getpriority(uv_os_getpid(), &prio));
+  ASSERT_EQ(prio, UV_PRIORITY_NORMAL);
+
+  ASSERT_EQ(uv_os_getpriority(0, NULL), UV_EINVAL);
+  ASSERT_EQ(uv_os_setpriority(0, UV_PRIORITY_HIGHEST - 1), UV_EINVAL);
+  ASSERT_EQ(uv_os_setpriority(0, UV_PRIORITY_LOW + 1), UV_EINVAL);
+  ASSERT_EQ(uv_os_setpriority(0, INT_MIN), UV_EINVAL);
+
+  ASSERT_OK(uv_os_setpriority(uv_os_getpid(), UV_PRIORITY_LOW));
+  ASSERT_OK(uv_os_getpriority(0, &prio));
+  ASSERT_EQ(prio, UV_PRIORITY_LOW);
+  ASSERT_EQ(GetPriorityClass(GetCurrentProcess()), IDLE_PRIORITY_CLASS);
+  ASSERT_OK(uv_os_setpriority(0, UV_PRIORITY_BELOW_NORMAL));
+  ASSERT_OK(uv_os_getpriority(0, &prio));
+  ASSERT_EQ(prio, UV_PRIORITY_BELOW_NORMAL);
+  ASSERT_OK(uv_os_setpriority(0, 5));  /* the normal band */
+  ASSERT_OK(uv_os_getpriority(0, &prio));
+  ASSERT_EQ(prio, UV_PRIORITY_NORMAL);
+  ASSERT_OK(uv_os_setpriority(0, UV_PRIORITY_ABOVE_NORMAL));
+  ASSERT_OK(uv_os_getpriority(0, &prio));
+  ASSERT_EQ(prio, UV_PRIORITY_ABOVE_NORMAL);
+  ASSERT_OK(uv_os_setpriority(0, UV_PRIORITY_NORMAL));
+
+  /* No such process (ids are multiples of 4, and this one is far above
+   * any in use). */
+  ASSERT_EQ(uv_os_getpriority(0x3FFFFFFC, &prio), UV_ESRCH);
+  ASSERT_EQ(uv_os_setpriority(0x3FFFFFFC, UV_PRIORITY_LOW), UV_ESRCH);
+  return 0;
+}
+#endif
+
 TEST(process_info_priority) {
+#ifdef _WIN32
+  return priority_windows();
+#else
   pid_t gone;
   int prio;
   int r;
@@ -289,8 +448,10 @@ TEST(process_info_priority) {
   ASSERT_EQ(uv_os_getpriority(gone, &prio), UV_ESRCH);
   ASSERT_EQ(uv_os_setpriority(gone, UV_PRIORITY_LOW), UV_ESRCH);
   return 0;
+#endif
 }
 
+#ifndef _WIN32
 static int was_root;
 
 /* In the child: no privilege left, then try to raise priorities. */
@@ -330,8 +491,12 @@ static int child_unprivileged_priority(void) {
   }
   return 0;
 }
+#endif /* !_WIN32 */
 
 TEST(process_info_priority_unprivileged) {
+#ifdef _WIN32
+  RETURN_SKIP("nice values, RLIMIT_NICE and uid 65534 are Unix's");
+#else
   int prio;
   int r;
 
@@ -348,12 +513,17 @@ TEST(process_info_priority_unprivileged) {
   ASSERT_OK(uv_os_getpriority(0, &r));
   ASSERT_EQ(r, prio);
   return 0;
+#endif
 }
 
 /* ------------------------------------------------------------------------ */
 /* Process title */
 
 TEST(process_title_without_setup_args) {
+#ifdef _WIN32
+  RETURN_SKIP("uv_setup_args and the process title are not ported to "
+              "Windows yet");
+#else
   char buf[64];
 
   /* libuv: both calls fail with UV_ENOBUFS until uv_setup_args(). */
@@ -369,8 +539,10 @@ TEST(process_title_without_setup_args) {
   ASSERT_EQ(uv_set_process_title("title"), UV_ENOBUFS);
   uv_library_shutdown();
   return 0;
+#endif
 }
 
+#if defined(__linux__)
 /* Counting allocator: uv_library_shutdown() must free the argv copy. */
 static int64_t live_blocks;
 
@@ -400,10 +572,14 @@ static void count_free(void* ptr) {
     live_blocks--;
   free(ptr);
 }
+#endif
 
 #define TITLE "uvcore-title-test"
 
 TEST(process_title) {
+#if !defined(__linux__)
+  RETURN_SKIP("checks Linux's /proc");
+#else
   char saved[16][PATH_MAX];
   char buf[4096];
   char after[256];
@@ -543,19 +719,24 @@ TEST(process_title) {
   uv_library_shutdown();
   ASSERT_EQ(live_blocks, 0);
   return 0;
+#endif
 }
 
 /* A rewritten argv: only the leading run of adjacent strings is used. */
 TEST(process_title_noncontiguous_argv) {
+#ifdef _WIN32
+  RETURN_SKIP("uv_setup_args and the process title are not ported to "
+              "Windows yet");
+#else
   char area[] = "one\0two\0three";
-  char far[] = "elsewhere";
+  char other[] = "elsewhere";  /* not "far": a Windows macro */
   char* argv[5];
   char** copy;
   char buf[64];
 
   argv[0] = area;
   argv[1] = area + 4;
-  argv[2] = far;        /* breaks the run: the area is "one\0two\0" */
+  argv[2] = other;       /* breaks the run: the area is "one\0two\0" */
   argv[3] = area + 8;
   argv[4] = NULL;
 
@@ -568,16 +749,18 @@ TEST(process_title_noncontiguous_argv) {
   ASSERT_OK(uv_get_process_title(buf, sizeof(buf)));
   ASSERT_STR_EQ(buf, "a-title");
   ASSERT_MEM_EQ(area, "a-title\0three", sizeof(area));
-  ASSERT_STR_EQ(far, "elsewhere");
+  ASSERT_STR_EQ(other, "elsewhere");
   ASSERT_STR_EQ(copy[1], "two");
 
   uv_library_shutdown();
   return 0;
+#endif
 }
 
 /* ------------------------------------------------------------------------ */
 /* Titles from several threads */
 
+#if defined(__linux__)
 static const char* const titles[] = { "title-one", "t2", "the-third-title" };
 
 static void title_worker(void* arg) {
@@ -599,8 +782,12 @@ static void name_from_thread(void* arg) {
   (void) arg;
   ASSERT_OK(uv_set_process_title("named-by-worker"));
 }
+#endif
 
 TEST(process_title_threads) {
+#if !defined(__linux__)
+  RETURN_SKIP("checks Linux's /proc");
+#else
   uv_thread_t threads[4];
   char** copy;
   char buf[4096];
@@ -635,4 +822,5 @@ TEST(process_title_threads) {
 
   uv_library_shutdown();
   return 0;
+#endif
 }

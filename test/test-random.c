@@ -4,10 +4,15 @@
 #include "task.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/wait.h>
+#ifdef _WIN32
+/* The pool reads UV_THREADPOOL_SIZE from the C library's environment. */
+# define setenv(name, value, overwrite) _putenv_s((name), (value))
+#else
+# include <fcntl.h>
+# include <unistd.h>
+# include <sys/wait.h>
+#endif
 
 #if defined(__linux__)
 # include <linux/filter.h>

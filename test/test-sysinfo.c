@@ -15,16 +15,18 @@
 #endif
 
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#include <sched.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
+#ifndef _WIN32
+# include <fcntl.h>
+# include <ftw.h>
+# include <netinet/in.h>
+# include <arpa/inet.h>
+# include <sched.h>
+# include <sys/stat.h>
+# include <sys/types.h>
+# include <sys/wait.h>
+# include <unistd.h>
+#endif
 #if defined(__linux__)
 # include <sys/sysinfo.h>
 #endif
@@ -100,7 +102,16 @@ TEST(sysinfo_cpu_info) {
   ASSERT_OK(uv_cpu_info(&a, &na));
   ASSERT_NOT_NULL(a);
   /* One entry per online CPU, whatever the affinity mask says. */
+#ifdef _WIN32
+  {
+    SYSTEM_INFO si;
+
+    GetSystemInfo(&si);
+    ASSERT_EQ(na, si.dwNumberOfProcessors);
+  }
+#else
   ASSERT_EQ(na, sysconf(_SC_NPROCESSORS_ONLN));
+#endif
   for (i = 0; i < na; i++) {
     ASSERT_NOT_NULL(a[i].model);
     ASSERT_GT(strlen(a[i].model), 0);
@@ -701,7 +712,7 @@ static void burn(void* arg) {
 }
 
 TEST(sysinfo_getrusage_thread) {
-#if defined(__linux__)
+#if defined(__linux__) || defined(_WIN32)
   struct burner b;
   uv_rusage_t self_before;
   uv_rusage_t self_after;

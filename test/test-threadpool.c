@@ -531,9 +531,6 @@ TEST(threadpool_no_work_behind_blocked_job) {
   return 0;
 }
 
-/* The next three sections mix file-system and DNS requests with user work;
- * UVTEST_NO_FS_DNS marks a build without them (see test/CMakeLists.txt). */
-#ifndef UVTEST_NO_FS_DNS
 
 /* ---- every thread busy: nothing more starts, everything cancels ------- */
 
@@ -869,21 +866,6 @@ TEST(threadpool_no_head_of_line_blocking) {
   return 0;
 }
 
-#else  /* UVTEST_NO_FS_DNS */
-
-/* Not TEST() lines: the scan registers these tests from the lines above. */
-int uvtest_threadpool_all_busy_cancel_everything(void) {
-  RETURN_SKIP("uses uv_fs_stat and uv_getaddrinfo, not in this Windows build yet");
-}
-
-int uvtest_threadpool_fifo_across_kinds(void) {
-  RETURN_SKIP("uses uv_fs_stat and uv_getaddrinfo, not in this Windows build yet");
-}
-
-int uvtest_threadpool_no_head_of_line_blocking(void) {
-  RETURN_SKIP("uses uv_fs_stat and uv_getaddrinfo, not in this Windows build yet");
-}
-#endif  /* UVTEST_NO_FS_DNS */
 
 /* ---- thread names ------------------------------------------------------- */
 

@@ -447,19 +447,28 @@ struct uv__fs_priv {
   uv_gid_t gid;
 };
 
-/* Why: GetAddrInfoW, so names are UTF-16 on the way in; the wide result
- * is converted to struct addrinfo on the loop thread. */
+/* Why: GetAddrInfoW, so names are UTF-16 on the way in (the host name
+ * after our IDNA conversion); the worker turns the wide result into one
+ * block of struct addrinfo that uv_freeaddrinfo releases.  Only the four
+ * input members of the hints are kept (the worker rebuilds an ADDRINFOW
+ * from them), so the caller's may go away. */
 struct uv__getaddrinfo_priv {
   uv_getaddrinfo_cb cb;
   struct uv__work work;
-  ADDRINFOW* hints;
   WCHAR* hostname;
   WCHAR* service;
-  ADDRINFOW* res;
+  struct {
+    int ai_flags;
+    int ai_family;
+    int ai_socktype;
+    int ai_protocol;
+  } hints;
+  int has_hints;
   int retcode;
 };
 
-/* Why: as on Unix; the address is copied so the caller's may go away. */
+/* Why: as on Unix; the address is copied so the caller's may go away, and
+ * GetNameInfoW's UTF-16 answers are converted into host/service. */
 struct uv__getnameinfo_priv {
   uv_getnameinfo_cb cb;
   struct uv__work work;

@@ -3,8 +3,8 @@
  * Traps:
  * - dlerror() reports the last error of the calling thread and forgets it
  *   once read; its string is overwritten by the next dl* call.  Each
- *   uv_lib_t therefore keeps its own copy (lib->errmsg), valid until the
- *   next call on that uv_lib_t, as libuv documents.
+ *   uv_lib_t therefore keeps its own copy (lib->errmsg, ../dl.c), valid
+ *   until the next call on that uv_lib_t, as libuv documents.
  * - A stale message from an earlier, unrelated dl* call would be taken for
  *   ours: dlerror() is called once before every operation to clear it.
  * - dlsym() may legitimately return NULL for a symbol whose value is NULL;
@@ -21,23 +21,10 @@
  *   (glibc), so no descriptor outlives the call.
  */
 #include "internal.h"
+#include "../dl.h"
 
 #include <dlfcn.h>
 #include <string.h>
-
-/* Stands in for a message we could not copy; never freed. */
-static char no_memory[] = "out of memory (copying the dynamic linker's message)";
-
-static void set_errmsg(uv_lib_t* lib, const char* msg) {
-  if (lib->errmsg != no_memory)
-    uv__free(lib->errmsg);
-  lib->errmsg = NULL;
-  if (msg != NULL) {
-    lib->errmsg = uv__strdup(msg);
-    if (lib->errmsg == NULL)
-      lib->errmsg = no_memory;
-  }
-}
 
 /* Records the outcome of the dl* call just made: 0 if dlerror() has
  * nothing to say, else -1 with its message saved. */
@@ -45,7 +32,7 @@ static int take_dlerror(uv_lib_t* lib) {
   const char* msg;
 
   msg = dlerror();
-  set_errmsg(lib, msg);
+  uv__dl_set_error(lib, msg);
   return msg != NULL ? -1 : 0;
 }
 
@@ -60,47 +47,23 @@ int uv_dlopen(const char* filename, uv_lib_t* lib) {
   if (lib->handle != NULL)
     return 0;
   if (take_dlerror(lib) == 0)
-    set_errmsg(lib, "dlopen failed");
+    uv__dl_set_error(lib, "dlopen failed");
   return -1;
 }
 
-void uv_dlclose(uv_lib_t* lib) {
-  if (lib == NULL)
-    return;
-  set_errmsg(lib, NULL);
-  if (lib->handle != NULL) {
-    /* A failing dlclose() only leaves the library loaded; nobody can
-     * act on that, and its message would outlive the uv_lib_t. */
-    (void) dlclose(lib->handle);
-    lib->handle = NULL;
-  }
+void uv__dl_close(uv_lib_t* lib) {
+  /* A failing dlclose() only leaves the library loaded; nobody can act on
+   * that, and its message would outlive the uv_lib_t. */
+  (void) dlclose(lib->handle);
 }
 
-int uv_dlsym(uv_lib_t* lib, const char* name, void** ptr) {
+int uv__dl_sym(uv_lib_t* lib, const char* name, void** ptr) {
   void* sym;
 
-  if (lib == NULL)
-    return UV_EINVAL;
-  if (ptr != NULL)
-    *ptr = NULL;
-  if (name == NULL || ptr == NULL) {
-    set_errmsg(lib, "uv_dlsym: invalid argument");
-    return -1;
-  }
-  if (lib->handle == NULL) {
-    set_errmsg(lib, "uv_dlsym: library is not open");
-    return -1;
-  }
   (void) dlerror();
   sym = dlsym(lib->handle, name);
   if (take_dlerror(lib) != 0)
     return -1;
   *ptr = sym;
   return 0;
-}
-
-const char* uv_dlerror(const uv_lib_t* lib) {
-  if (lib == NULL)
-    return "invalid argument";
-  return lib->errmsg != NULL ? lib->errmsg : "no error";
 }

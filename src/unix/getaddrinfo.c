@@ -1,19 +1,13 @@
-/* uvcore — name resolution (uv_getaddrinfo) and interface names.
+/* uvcore — name resolution on Unix (the getaddrinfo() half of
+ * uv_getaddrinfo; the request itself is ../getaddrinfo.c) and interface
+ * names.
  *
- * The C library's getaddrinfo() blocks, sometimes for seconds, so lookups
- * with a callback run on the thread pool as "slow I/O" work, which the pool
- * never lets occupy every thread.  Without a callback the lookup runs on
- * the caller's thread and its status is returned.
- *
- * The host name is converted to ASCII by our own IDNA code first, so a
- * non-ASCII name resolves the same way whatever the C library would have
- * done with it.  Everything the worker reads (hints, host, service) is
+ * Everything the worker reads (hints, the ASCII host name, service) is
  * copied into one allocation owned by the request, so the caller's
  * arguments need not outlive the call.
  */
 #include "internal.h"
 #include "dns.h"
-#include "../idna.h"
 #include "../inet.h"
 
 #include <limits.h>
@@ -75,7 +69,7 @@ int uv__gai_error(int eai) {
   }
 }
 
-static void getaddrinfo_work(struct uv__work* w) {
+void uv__getaddrinfo_work(struct uv__work* w) {
   uv_getaddrinfo_t* req;
   int r;
 
@@ -88,55 +82,28 @@ static void getaddrinfo_work(struct uv__work* w) {
     req->addrinfo = NULL;
 }
 
-static void getaddrinfo_done(struct uv__work* w, int status) {
-  uv_getaddrinfo_t* req;
-
-  req = uv__container_of(w, uv_getaddrinfo_t, priv.work);
-  uv__req_unregister(req->loop);
-
+void uv__getaddrinfo_release(uv_getaddrinfo_t* req) {
   uv__free(req->priv.buf);
   req->priv.buf = NULL;
   req->priv.hints = NULL;
   req->priv.hostname = NULL;
   req->priv.service = NULL;
-
-  if (status == UV_ECANCELED) {
-    /* Cancelled before the worker ran: nothing was resolved. */
-    req->addrinfo = NULL;
-    req->priv.retcode = UV_EAI_CANCELED;
-  }
-
-  if (req->priv.cb != NULL)
-    req->priv.cb(req, req->priv.retcode, req->addrinfo);
 }
 
-int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
-                   uv_getaddrinfo_cb getaddrinfo_cb, const char* node,
-                   const char* service, const struct addrinfo* hints) {
-  char ascii[UV__IDNA_MAX_NAME + 1];
+int uv__getaddrinfo_prepare(uv_getaddrinfo_t* req, const char* host,
+                            const char* service,
+                            const struct addrinfo* hints) {
   struct addrinfo* hints_copy;
   size_t hostlen;
   size_t servlen;
-  size_t len;
   char* buf;
   char* p;
-  int r;
 
-  if (loop == NULL || req == NULL || (node == NULL && service == NULL))
-    return UV_EINVAL;
-
-  hostlen = 0;
-  if (node != NULL) {
-    r = uv__idna_to_ascii(node, strlen(node), ascii, sizeof(ascii));
-    if (r < 0)
-      return UV_EINVAL;
-    hostlen = (size_t) r + 1;
-  }
+  hostlen = host != NULL ? strlen(host) + 1 : 0;
   servlen = service != NULL ? strlen(service) + 1 : 0;
 
   /* The addrinfo goes first so that it is suitably aligned. */
-  len = sizeof(*hints_copy) + hostlen + servlen;
-  buf = uv__malloc(len);
+  buf = uv__malloc(sizeof(*hints_copy) + hostlen + servlen);
   if (buf == NULL)
     return UV_ENOMEM;
 
@@ -154,8 +121,8 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
   p = buf + sizeof(*hints_copy);
 
   req->priv.hostname = NULL;
-  if (node != NULL) {
-    memcpy(p, ascii, hostlen);
+  if (host != NULL) {
+    memcpy(p, host, hostlen);
     req->priv.hostname = p;
     p += hostlen;
   }
@@ -164,24 +131,9 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
     memcpy(p, service, servlen);
     req->priv.service = p;
   }
-
-  uv__req_init(loop, (uv_req_t*) req, UV_GETADDRINFO);
-  req->loop = loop;
-  req->addrinfo = NULL;
-  req->priv.cb = getaddrinfo_cb;
   req->priv.buf = buf;
   req->priv.hints = hints_copy;
-  req->priv.retcode = 0;
-
-  if (getaddrinfo_cb != NULL) {
-    uv__work_submit(loop, &req->priv.work, UV__WORK_SLOW_IO,
-                    getaddrinfo_work, getaddrinfo_done);
-    return 0;
-  }
-
-  getaddrinfo_work(&req->priv.work);
-  getaddrinfo_done(&req->priv.work, 0);
-  return req->priv.retcode;
+  return 0;
 }
 
 void uv_freeaddrinfo(struct addrinfo* ai) {

@@ -1,9 +1,6 @@
-/* uvcore — reverse lookup (uv_getnameinfo).
- *
- * Like uv_getaddrinfo: the blocking getnameinfo() runs on the thread pool
- * as slow I/O when a callback is given, on the caller's thread otherwise.
- * The address is copied into the request, and the results land in the
- * request's own host and service arrays, so nothing is allocated.
+/* uvcore — reverse lookup (uv_getnameinfo) on Unix: the getnameinfo()
+ * call itself.  The request (argument checks, address copy, thread pool)
+ * is portable: ../getnameinfo.c.
  */
 #include "internal.h"
 #include "dns.h"
@@ -16,7 +13,7 @@ static socklen_t getnameinfo_addrlen(const uv_getnameinfo_t* req) {
   return (socklen_t) sizeof(struct sockaddr_in);
 }
 
-static void getnameinfo_work(struct uv__work* w) {
+void uv__getnameinfo_work(struct uv__work* w) {
   uv_getnameinfo_t* req;
   int r;
 
@@ -26,61 +23,4 @@ static void getnameinfo_work(struct uv__work* w) {
                   getnameinfo_addrlen(req), req->host, sizeof(req->host),
                   req->service, sizeof(req->service), req->priv.flags);
   req->priv.retcode = uv__gai_error(r);
-}
-
-static void getnameinfo_done(struct uv__work* w, int status) {
-  uv_getnameinfo_t* req;
-  const char* host;
-  const char* service;
-
-  req = uv__container_of(w, uv_getnameinfo_t, priv.work);
-  uv__req_unregister(req->loop);
-
-  host = NULL;
-  service = NULL;
-  if (status == UV_ECANCELED)
-    req->priv.retcode = UV_EAI_CANCELED;
-  else if (req->priv.retcode == 0) {
-    host = req->host;
-    service = req->service;
-  }
-
-  if (req->priv.cb != NULL)
-    req->priv.cb(req, req->priv.retcode, host, service);
-}
-
-int uv_getnameinfo(uv_loop_t* loop, uv_getnameinfo_t* req,
-                   uv_getnameinfo_cb getnameinfo_cb,
-                   const struct sockaddr* addr, int flags) {
-  if (loop == NULL || req == NULL || addr == NULL)
-    return UV_EINVAL;
-
-  switch (addr->sa_family) {
-    case AF_INET:
-      memcpy(&req->priv.storage, addr, sizeof(struct sockaddr_in));
-      break;
-    case AF_INET6:
-      memcpy(&req->priv.storage, addr, sizeof(struct sockaddr_in6));
-      break;
-    default:
-      return UV_EINVAL;
-  }
-
-  uv__req_init(loop, (uv_req_t*) req, UV_GETNAMEINFO);
-  req->loop = loop;
-  req->host[0] = '\0';
-  req->service[0] = '\0';
-  req->priv.cb = getnameinfo_cb;
-  req->priv.flags = flags;
-  req->priv.retcode = 0;
-
-  if (getnameinfo_cb != NULL) {
-    uv__work_submit(loop, &req->priv.work, UV__WORK_SLOW_IO,
-                    getnameinfo_work, getnameinfo_done);
-    return 0;
-  }
-
-  getnameinfo_work(&req->priv.work);
-  getnameinfo_done(&req->priv.work, 0);
-  return req->priv.retcode;
 }

@@ -150,14 +150,3 @@ int uv_interface_addresses(uv_interface_address_t** addresses, int* count) {
   *count = n;
   return 0;
 }
-
-void uv_free_interface_addresses(uv_interface_address_t* addresses,
-                                 int count) {
-  int i;
-
-  if (addresses == NULL)
-    return;
-  for (i = 0; i < count; i++)
-    uv__free(addresses[i].name);
-  uv__free(addresses);
-}

@@ -256,16 +256,6 @@ int uv_cpu_info(uv_cpu_info_t** cpu_infos, int* count) {
   return err;
 }
 
-void uv_free_cpu_info(uv_cpu_info_t* cpu_infos, int count) {
-  int i;
-
-  if (cpu_infos == NULL)
-    return;
-  for (i = 0; i < count; i++)
-    uv__free((char*) cpu_infos[i].model);
-  uv__free(cpu_infos);
-}
-
 void uv_loadavg(double avg[3]) {
   struct sysinfo info;
   char buf[128];

@@ -72,16 +72,6 @@ int uv_os_environ(uv_env_item_t** envitems, int* count) {
   return 0;
 }
 
-void uv_os_free_environ(uv_env_item_t* envitems, int count) {
-  int i;
-
-  if (envitems == NULL)
-    return;
-  for (i = 0; i < count; i++)
-    uv__free(envitems[i].name);
-  uv__free(envitems);
-}
-
 static int valid_name(const char* name) {
   return name != NULL && name[0] != '\0' && strchr(name, '=') == NULL;
 }

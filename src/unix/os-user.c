@@ -164,15 +164,6 @@ int uv_os_get_passwd(uv_passwd_t* pwd) {
   return uv_os_get_passwd2(pwd, geteuid());
 }
 
-void uv_os_free_passwd(uv_passwd_t* pwd) {
-  if (pwd == NULL)
-    return;
-  uv__free(pwd->username);
-  pwd->username = NULL;
-  pwd->shell = NULL;
-  pwd->homedir = NULL;
-}
-
 /* libuv declares the id as uv_uid_t; uid_t and gid_t are both unsigned
  * int on every Unix we build for, so nothing is lost. */
 int uv_os_get_group(uv_group_t* grp, uv_uid_t gid) {
@@ -220,14 +211,6 @@ int uv_os_get_group(uv_group_t* grp, uv_uid_t gid) {
 
   uv__free(buf);
   return 0;
-}
-
-void uv_os_free_group(uv_group_t* grp) {
-  if (grp == NULL)
-    return;
-  uv__free(grp->members);
-  grp->members = NULL;
-  grp->groupname = NULL;
 }
 
 /* $HOME if it is set and not empty, else the password database entry of

@@ -9,8 +9,8 @@
  * unseeded pool at early boot.  Other Unixes read /dev/urandom directly;
  * theirs blocks until seeded.
  *
- * With a callback the work runs on the thread pool (as CPU work: it never
- * blocks for long once the pool is seeded).
+ * The request itself (argument checks, the thread pool) is portable:
+ * ../random.c.
  */
 #include "internal.h"
 
@@ -23,10 +23,6 @@
 #if defined(__linux__)
 # include <sys/syscall.h>
 #endif
-
-/* Largest request we accept: what libuv documents, and what keeps every
- * length representable as a non-negative int on all platforms. */
-#define UV__RANDOM_MAX 0x7FFFFFFFu
 
 static int read_all(int fd, char* p, size_t len) {
   ssize_t n;
@@ -145,7 +141,7 @@ static int fill_from_getrandom(char* p, size_t len) {
 }
 #endif
 
-static int fill_random(void* buf, size_t len) {
+int uv__random_fill(void* buf, size_t len) {
   int r;
 
   if (len == 0)
@@ -157,49 +153,4 @@ static int fill_random(void* buf, size_t len) {
 #endif
   r = fill_from_urandom(buf, len);
   return r;
-}
-
-static void random_work(struct uv__work* w) {
-  uv_random_t* req;
-
-  req = uv__container_of(w, uv_random_t, priv.work);
-  req->priv.status = fill_random(req->priv.buf, req->priv.buflen);
-}
-
-static void random_done(struct uv__work* w, int status) {
-  uv_random_t* req;
-
-  req = uv__container_of(w, uv_random_t, priv.work);
-  uv__req_unregister(req->loop);
-  if (status == 0)
-    status = req->priv.status;
-  req->priv.cb(req, status, req->priv.buf, req->priv.buflen);
-}
-
-int uv_random(uv_loop_t* loop, uv_random_t* req, void* buf, size_t buflen,
-              unsigned flags, uv_random_cb cb) {
-  if (buflen > UV__RANDOM_MAX)
-    return UV_E2BIG;
-  if (flags != 0)
-    return UV_EINVAL;
-  if (buf == NULL && buflen > 0)
-    return UV_EINVAL;
-
-  /* Synchronous: loop and req are not used and may be NULL. */
-  if (cb == NULL)
-    return fill_random(buf, buflen);
-
-  if (loop == NULL || req == NULL)
-    return UV_EINVAL;
-
-  uv__req_init(loop, (uv_req_t*) req, UV_RANDOM);
-  req->loop = loop;
-  req->priv.cb = cb;
-  req->priv.buf = buf;
-  req->priv.buflen = buflen;
-  req->priv.flags = flags;
-  req->priv.status = 0;
-  uv__work_submit(loop, &req->priv.work, UV__WORK_CPU, random_work,
-                  random_done);
-  return 0;
 }
