@@ -101,7 +101,7 @@ static const struct size_row sizes[] = {
   { "uv_tty_t", sizeof(uv_tty_t), 328 },
   { "uv_udp_t", sizeof(uv_udp_t), 216 },
   { "uv_poll_t", sizeof(uv_poll_t), 160 },
-  { "uv_timer_t", sizeof(uv_timer_t), 168 },
+  { "uv_timer_t", sizeof(uv_timer_t), 152 },
   { "uv_prepare_t", sizeof(uv_prepare_t), 120 },
   { "uv_check_t", sizeof(uv_check_t), 120 },
   { "uv_idle_t", sizeof(uv_idle_t), 120 },
