@@ -68,12 +68,25 @@ int uv_timer_start(uv_timer_t* handle, uv_timer_cb cb, uint64_t timeout,
       uv__is_closing((uv_handle_t*) handle))
     return UV_EINVAL;
 
-  uv_timer_stop(handle);
-
   loop = handle->loop;
   due = loop->priv.time + timeout;
   if (due < timeout)
     due = UINT64_MAX;  /* saturate instead of wrapping into the past */
+
+  /* Re-arming a running timer later, as an idle timeout is on every read:
+   * a node without children may take a larger key where it stands, since
+   * the heap only asks that no node be smaller than its parent (and the
+   * new start sequence is larger too).  No heap surgery then. */
+  if (uv__is_active((uv_handle_t*) handle) && !is_ready(handle) &&
+      handle->priv.link.node.child == NULL && due >= handle->priv.due) {
+    handle->priv.cb = cb;
+    handle->priv.due = due;
+    handle->priv.repeat = repeat;
+    handle->priv.start_seq = loop->priv.timer_seq++;
+    return 0;
+  }
+
+  uv_timer_stop(handle);
 
   handle->priv.cb = cb;
   handle->priv.due = due;
