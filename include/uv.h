@@ -383,8 +383,10 @@ struct uv__work {
 /* Private parts whose layout is the same on every platform. */
 struct uv__timer_priv {
   uv_timer_cb cb;
-  struct uv__heap_node node;
-  struct uv__queue ready;      /* linked while due but not yet run */
+  union {                      /* a timer is in one of the two at a time */
+    struct uv__heap_node node; /* active, not yet due */
+    struct uv__queue ready;    /* due, its callback not yet run */
+  } link;
   uint64_t due;
   uint64_t repeat;
   uint64_t start_seq;

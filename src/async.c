@@ -14,6 +14,12 @@
 #define ASYNC_PENDING 1
 #define ASYNC_SENDER 2
 
+#if defined(__GNUC__) || defined(__clang__)
+# define ASYNC_NOINLINE __attribute__((noinline))
+#else
+# define ASYNC_NOINLINE
+#endif
+
 int uv_async_init(uv_loop_t* loop, uv_async_t* async, uv_async_cb async_cb) {
   if (loop == NULL || async == NULL)
     return UV_EINVAL;
@@ -25,21 +31,25 @@ int uv_async_init(uv_loop_t* loop, uv_async_t* async, uv_async_cb async_cb) {
   return 0;
 }
 
-int uv_async_send(uv_async_t* async) {
+/* Kept out of line so that the common case below, a send to a handle
+ * already pending, needs no stack frame or saved register. */
+static ASYNC_NOINLINE void async_send_slow(uv_async_t* async) {
   int old;
-
-  if (async == NULL || async->type != UV_ASYNC)
-    return UV_EINVAL;
-
-  /* Cheap check first: a pending handle needs nothing more. */
-  if (__atomic_load_n(&async->priv.state, __ATOMIC_RELAXED) & ASYNC_PENDING)
-    return 0;
 
   __atomic_fetch_add(&async->priv.state, ASYNC_SENDER, __ATOMIC_SEQ_CST);
   old = __atomic_fetch_or(&async->priv.state, ASYNC_PENDING, __ATOMIC_SEQ_CST);
   if (!(old & ASYNC_PENDING))
     uv__platform_wakeup(async->loop);
   __atomic_fetch_sub(&async->priv.state, ASYNC_SENDER, __ATOMIC_SEQ_CST);
+}
+
+int uv_async_send(uv_async_t* async) {
+  if (async == NULL || async->type != UV_ASYNC)
+    return UV_EINVAL;
+
+  /* Cheap check first: a pending handle needs nothing more. */
+  if (!(__atomic_load_n(&async->priv.state, __ATOMIC_RELAXED) & ASYNC_PENDING))
+    async_send_slow(async);
   return 0;
 }
 

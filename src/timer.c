@@ -11,20 +11,24 @@
 
 #include <limits.h>
 
+/* The timer sits on a pass's ready list, not in the heap (the two share
+ * their links in the handle). */
+#define UV__TIMER_READY 0x100
+
 static int timer_less(const struct uv__heap_node* a,
                       const struct uv__heap_node* b) {
   const uv_timer_t* ta;
   const uv_timer_t* tb;
 
-  ta = uv__container_of(a, uv_timer_t, priv.node);
-  tb = uv__container_of(b, uv_timer_t, priv.node);
+  ta = uv__container_of(a, uv_timer_t, priv.link.node);
+  tb = uv__container_of(b, uv_timer_t, priv.link.node);
   if (ta->priv.due != tb->priv.due)
     return ta->priv.due < tb->priv.due;
   return ta->priv.start_seq < tb->priv.start_seq;
 }
 
 static int is_ready(const uv_timer_t* t) {
-  return !uv__queue_empty(&t->priv.ready);
+  return (t->flags & UV__TIMER_READY) != 0;
 }
 
 int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle) {
@@ -35,7 +39,6 @@ int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle) {
   handle->priv.due = 0;
   handle->priv.repeat = 0;
   handle->priv.start_seq = 0;
-  uv__queue_init(&handle->priv.ready);
   return 0;
 }
 
@@ -45,11 +48,13 @@ int uv_timer_stop(uv_timer_t* handle) {
   if (!uv__is_active((uv_handle_t*) handle))
     return 0;
 
-  if (is_ready(handle))
-    uv__queue_remove(&handle->priv.ready);
-  else
-    uv__heap_remove(&handle->loop->priv.timer_heap, &handle->priv.node,
+  if (is_ready(handle)) {
+    uv__queue_remove(&handle->priv.link.ready);
+    handle->flags &= ~UV__TIMER_READY;
+  } else {
+    uv__heap_remove(&handle->loop->priv.timer_heap, &handle->priv.link.node,
                     timer_less);
+  }
   uv__handle_stop((uv_handle_t*) handle);
   return 0;
 }
@@ -63,18 +68,31 @@ int uv_timer_start(uv_timer_t* handle, uv_timer_cb cb, uint64_t timeout,
       uv__is_closing((uv_handle_t*) handle))
     return UV_EINVAL;
 
-  uv_timer_stop(handle);
-
   loop = handle->loop;
   due = loop->priv.time + timeout;
   if (due < timeout)
     due = UINT64_MAX;  /* saturate instead of wrapping into the past */
 
+  /* Re-arming a running timer later, as an idle timeout is on every read:
+   * a node without children may take a larger key where it stands, since
+   * the heap only asks that no node be smaller than its parent (and the
+   * new start sequence is larger too).  No heap surgery then. */
+  if (uv__is_active((uv_handle_t*) handle) && !is_ready(handle) &&
+      handle->priv.link.node.child == NULL && due >= handle->priv.due) {
+    handle->priv.cb = cb;
+    handle->priv.due = due;
+    handle->priv.repeat = repeat;
+    handle->priv.start_seq = loop->priv.timer_seq++;
+    return 0;
+  }
+
+  uv_timer_stop(handle);
+
   handle->priv.cb = cb;
   handle->priv.due = due;
   handle->priv.repeat = repeat;
   handle->priv.start_seq = loop->priv.timer_seq++;
-  uv__heap_insert(&loop->priv.timer_heap, &handle->priv.node, timer_less);
+  uv__heap_insert(&loop->priv.timer_heap, &handle->priv.link.node, timer_less);
   uv__handle_start((uv_handle_t*) handle);
   return 0;
 }
@@ -118,7 +136,7 @@ int uv__next_timeout(const uv_loop_t* loop) {
 
   if (loop->priv.timer_heap == NULL)
     return -1;
-  t = uv__container_of(loop->priv.timer_heap, uv_timer_t, priv.node);
+  t = uv__container_of(loop->priv.timer_heap, uv_timer_t, priv.link.node);
   if (t->priv.due <= loop->priv.time)
     return 0;
   diff = t->priv.due - loop->priv.time;
@@ -138,17 +156,19 @@ void uv__run_timers(uv_loop_t* loop) {
     n = uv__heap_min(loop->priv.timer_heap);
     if (n == NULL)
       break;
-    t = uv__container_of(n, uv_timer_t, priv.node);
+    t = uv__container_of(n, uv_timer_t, priv.link.node);
     if (t->priv.due > loop->priv.time)
       break;
     uv__heap_remove(&loop->priv.timer_heap, n, timer_less);
-    uv__queue_insert_tail(&ready, &t->priv.ready);
+    uv__queue_insert_tail(&ready, &t->priv.link.ready);
+    t->flags |= UV__TIMER_READY;
   }
 
   while (!uv__queue_empty(&ready)) {
     q = uv__queue_head(&ready);
-    t = uv__queue_data(q, uv_timer_t, priv.ready);
+    t = uv__queue_data(q, uv_timer_t, priv.link.ready);
     uv__queue_remove(q);
+    t->flags &= ~UV__TIMER_READY;
     /* Re-arm (repeat) or stop before the callback, which may do either. */
     uv__handle_stop((uv_handle_t*) t);
     if (t->priv.repeat != 0)

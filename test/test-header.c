@@ -108,7 +108,7 @@ static const struct size_row sizes[] = {
   { "uv_tty_t", sizeof(uv_tty_t), PIN(328, 344) },
   { "uv_udp_t", sizeof(uv_udp_t), PIN(216, 376) },
   { "uv_poll_t", sizeof(uv_poll_t), PIN(160, 352) },
-  { "uv_timer_t", sizeof(uv_timer_t), PIN(168, 184) },
+  { "uv_timer_t", sizeof(uv_timer_t), PIN(152, 168) },
   { "uv_prepare_t", sizeof(uv_prepare_t), PIN(120, 136) },
   { "uv_check_t", sizeof(uv_check_t), PIN(120, 136) },
   { "uv_idle_t", sizeof(uv_idle_t), PIN(120, 136) },

@@ -69,6 +69,12 @@ union uv__cmsg_one {
 static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events);
 static void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events);
 
+/* Every feed of a stream watcher goes through here (see finish_connect). */
+static void stream_feed(uv_stream_t* s) {
+  s->flags |= UV__STREAM_FED;
+  uv__io_feed(s->loop, &s->io_watcher);
+}
+
 static int is_ipc(const uv_stream_t* s) {
   return s->type == UV_NAMED_PIPE && ((const uv_pipe_t*) s)->ipc;
 }
@@ -202,7 +208,7 @@ static void write_req_done(uv_stream_t* s, uv_write_t* req, int error) {
   if (error == 0)
     write_req_release(req);
   uv__queue_insert_tail(&s->spriv.write_completed_queue, &req->priv.queue);
-  uv__io_feed(s->loop, &s->io_watcher);
+  stream_feed(s);
 }
 
 static void write_callbacks(uv_stream_t* s) {
@@ -295,7 +301,7 @@ void uv__stream_connect_start(uv_stream_t* s, uv_connect_t* req, int err,
       req->priv.error = UV_EALREADY;
     uv__queue_insert_tail(&s->spriv.connect_error_queue, &req->priv.queue);
     if (!uv__is_closing((uv_handle_t*) s))
-      uv__io_feed(s->loop, &s->io_watcher);
+      stream_feed(s);
     return;
   }
 
@@ -308,12 +314,14 @@ void uv__stream_connect_start(uv_stream_t* s, uv_connect_t* req, int err,
     err = r;
   }
   s->spriv.delayed_error = err;
-  uv__io_feed(s->loop, &s->io_watcher);
+  stream_feed(s);
 }
 
 /* A watcher fed to the pending phase reports POLLOUT too, so writability
  * alone does not prove the connect finished: a socket still connecting has
- * no error and no peer yet. */
+ * no error and no peer yet.  Only a fed call needs this extra system call:
+ * the poller reports POLLOUT on a connecting socket only once the connect
+ * has completed or failed. */
 static int still_connecting(int fd) {
   struct sockaddr_storage ss;
   socklen_t len;
@@ -323,7 +331,7 @@ static int still_connecting(int fd) {
          errno == ENOTCONN;
 }
 
-static void finish_connect(uv_stream_t* s) {
+static void finish_connect(uv_stream_t* s, int fed) {
   uv_connect_t* req;
   socklen_t len;
   int soerr;
@@ -339,7 +347,8 @@ static void finish_connect(uv_stream_t* s) {
     if (getsockopt(s->io_watcher.fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
       soerr = errno;
     err = -soerr;
-    if (err == UV__EINPROGRESS || (err == 0 && still_connecting(s->io_watcher.fd)))
+    if (err == UV__EINPROGRESS ||
+        (err == 0 && fed && still_connecting(s->io_watcher.fd)))
       return;
   }
 
@@ -360,7 +369,7 @@ static void finish_connect(uv_stream_t* s) {
     write_callbacks(s);
   } else if (s->spriv.shutdown_req != NULL &&
              uv__queue_empty(&s->spriv.write_queue)) {
-    uv__io_feed(s->loop, &s->io_watcher);
+    stream_feed(s);
   }
 }
 
@@ -711,9 +720,17 @@ static void stream_read(uv_stream_t* s) {
 
 static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   uv_stream_t* s;
+  int fed;
 
   (void) loop;
   s = uv__container_of(w, uv_stream_t, io_watcher);
+  /* A feed is outstanding until the pending phase has taken the watcher
+   * off its queue, just before calling us; a poller event for the same
+   * watcher may come in between and counts as fed too: the connect check
+   * below may then be made when not needed, never skipped when it is. */
+  fed = (s->flags & UV__STREAM_FED) != 0;
+  if (fed && uv__queue_empty(&w->pending_queue))
+    s->flags &= ~UV__STREAM_FED;
 
   if (!uv__queue_empty(&s->spriv.connect_error_queue)) {
     run_connect_errors(s, 0);
@@ -722,7 +739,7 @@ static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   }
 
   if (s->spriv.connect_req != NULL) {
-    finish_connect(s);
+    finish_connect(s, fed);
     return;
   }
   if (s->io_watcher.fd == -1)
@@ -1283,7 +1300,7 @@ int uv_shutdown(uv_shutdown_t* req, uv_stream_t* stream, uv_shutdown_cb cb) {
   stream->flags &= ~UV__STREAM_WRITABLE;
   if (uv__queue_empty(&stream->spriv.write_queue) &&
       stream->spriv.connect_req == NULL)
-    uv__io_feed(stream->loop, &stream->io_watcher);
+    stream_feed(stream);
   return 0;
 }
 

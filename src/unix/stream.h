@@ -37,6 +37,9 @@
 /* A listener out of descriptors with no spare to shed load with: not
  * watched until the loop's retry timer fires (stream.c). */
 #define UV__STREAM_EMFILE_PAUSED   0x1000000
+/* The watcher was fed (uv__io_feed): its next callback comes from the
+ * pending phase, not from the poller. */
+#define UV__STREAM_FED             0x2000000
 
 /* connect(2) in progress: not a libuv error code, only passed between
  * tcp.c/pipe.c and uv__stream_connect_start(). */
