@@ -92,10 +92,33 @@ static inline void uv__req_unregister(uv_loop_t* loop) {
   loop->active_reqs.count--;
 }
 
+/* A request between its acceptance and its callback has rpriv.queue
+ * linked to itself; nothing else uses that field.  Submitting it again
+ * then would link it into a second queue and corrupt both, so the entry
+ * points refuse it (UV_EINVAL; libuv does not check).  A fresh request of
+ * uninitialised memory does not point at itself by chance, and a finished
+ * one is unmarked before its callback, which may reuse it. */
+static inline int uv__req_in_flight(const void* req) {
+  const struct uv__queue* q;
+
+  q = &((const uv_req_t*) req)->rpriv.queue;
+  return q->next == q && q->prev == q;
+}
+
 static inline void uv__req_init(uv_loop_t* loop, uv_req_t* req,
                                 uv_req_type type) {
   req->type = type;
+  req->rpriv.queue.next = &req->rpriv.queue;
+  req->rpriv.queue.prev = &req->rpriv.queue;
   uv__req_register(loop);
+}
+
+/* The request is finished: unmarked and no longer keeping the loop
+ * alive.  Called right before its callback. */
+static inline void uv__req_done(uv_loop_t* loop, void* req) {
+  ((uv_req_t*) req)->rpriv.queue.next = NULL;
+  ((uv_req_t*) req)->rpriv.queue.prev = NULL;
+  uv__req_unregister(loop);
 }
 
 int uv__loop_alive(const uv_loop_t* loop);

@@ -500,14 +500,15 @@ static void queue_work_done(struct uv__work* w, int status) {
   uv_work_t* req;
 
   req = uv__container_of(w, uv_work_t, priv.work);
-  uv__req_unregister(req->loop);
+  uv__req_done(req->loop, req);
   if (req->priv.after_work_cb != NULL)
     req->priv.after_work_cb(req, status);
 }
 
 int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
                   uv_after_work_cb after_work_cb) {
-  if (loop == NULL || req == NULL || work_cb == NULL)
+  if (!uv__loop_usable(loop) || req == NULL || work_cb == NULL ||
+      uv__req_in_flight(req))
     return UV_EINVAL;
   uv__req_init(loop, (uv_req_t*) req, UV_WORK);
   req->loop = loop;

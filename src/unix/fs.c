@@ -52,7 +52,7 @@ static int uv__fs_fail(uv_fs_t* req, int err) {
  * early return below. */
 static int uv__fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type,
                        uv_fs_cb cb) {
-  if (req == NULL)
+  if (req == NULL || uv__req_in_flight(req))
     return UV_EINVAL;
   req->type = UV_FS;
   req->fs_type = type;
@@ -77,7 +77,7 @@ static int uv__fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type,
   req->priv.dirents = NULL;
   /* A synchronous call never touches the loop, and libuv's users rely on
    * passing NULL for it; only a queued request needs one. */
-  if (loop == NULL && cb != NULL)
+  if (cb != NULL && !uv__loop_usable(loop))
     return uv__fs_fail(req, UV_EINVAL);
   return 0;
 }
@@ -605,7 +605,7 @@ static void uv__fs_done(struct uv__work* w, int status) {
   uv_fs_t* req;
 
   req = uv__container_of(w, uv_fs_t, priv.work);
-  uv__req_unregister(req->loop);
+  uv__req_done(req->loop, req);
   if (status == UV_ECANCELED)
     req->result = UV_ECANCELED;
   req->priv.cb(req);
@@ -966,29 +966,31 @@ void uv_fs_req_cleanup(uv_fs_t* req) {
   req->ptr = NULL;
 }
 
+/* The accessors answer for a NULL request too (libuv would crash): no
+ * type, UV_EINVAL, nothing. */
 uv_fs_type uv_fs_get_type(const uv_fs_t* req) {
-  return req->fs_type;
+  return req != NULL ? req->fs_type : UV_FS_UNKNOWN;
 }
 
 ssize_t uv_fs_get_result(const uv_fs_t* req) {
-  return req->result;
+  return req != NULL ? req->result : UV_EINVAL;
 }
 
 int uv_fs_get_system_error(const uv_fs_t* req) {
   /* Documented as -(req->result) on Unix, successes included. */
-  return (int) -req->result;
+  return req != NULL ? (int) -req->result : 0;
 }
 
 void* uv_fs_get_ptr(const uv_fs_t* req) {
-  return req->ptr;
+  return req != NULL ? req->ptr : NULL;
 }
 
 const char* uv_fs_get_path(const uv_fs_t* req) {
-  return req->path;
+  return req != NULL ? req->path : NULL;
 }
 
 uv_stat_t* uv_fs_get_statbuf(uv_fs_t* req) {
-  return &req->statbuf;
+  return req != NULL ? &req->statbuf : NULL;
 }
 
 /* On Unix the C runtime's descriptors are the system's. */

@@ -34,7 +34,7 @@ static void getnameinfo_done(struct uv__work* w, int status) {
   const char* service;
 
   req = uv__container_of(w, uv_getnameinfo_t, priv.work);
-  uv__req_unregister(req->loop);
+  uv__req_done(req->loop, req);
 
   host = NULL;
   service = NULL;
@@ -52,7 +52,8 @@ static void getnameinfo_done(struct uv__work* w, int status) {
 int uv_getnameinfo(uv_loop_t* loop, uv_getnameinfo_t* req,
                    uv_getnameinfo_cb getnameinfo_cb,
                    const struct sockaddr* addr, int flags) {
-  if (loop == NULL || req == NULL || addr == NULL)
+  if (!uv__loop_usable(loop) || req == NULL || addr == NULL ||
+      uv__req_in_flight(req))
     return UV_EINVAL;
 
   switch (addr->sa_family) {

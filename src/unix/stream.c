@@ -181,7 +181,7 @@ static void run_connect_errors(uv_stream_t* s, int override) {
     uv__queue_remove(q);
     uv__queue_init(q);
     req = uv__queue_data(q, uv_connect_t, priv.queue);
-    uv__req_unregister(s->loop);
+    uv__req_done(s->loop, req);
     if (req->priv.cb != NULL)
       req->priv.cb(req, override != 0 ? override : req->priv.error);
   }
@@ -218,7 +218,7 @@ static void write_callbacks(uv_stream_t* s) {
     uv__queue_remove(q);
     uv__queue_init(q);
     req = uv__queue_data(q, uv_write_t, priv.queue);
-    uv__req_unregister(s->loop);
+    uv__req_done(s->loop, req);
     if (req->priv.bufs != NULL) {
       s->write_queue_size -=
           bufs_size(req->priv.bufs + req->priv.write_index,
@@ -251,7 +251,7 @@ void uv__stream_destroy(uv_stream_t* s) {
   creq = s->spriv.connect_req;
   if (creq != NULL) {
     s->spriv.connect_req = NULL;
-    uv__req_unregister(s->loop);
+    uv__req_done(s->loop, creq);
     if (creq->priv.cb != NULL)
       creq->priv.cb(creq, UV_ECANCELED);
   }
@@ -264,7 +264,7 @@ void uv__stream_destroy(uv_stream_t* s) {
   if (sreq != NULL) {
     s->spriv.shutdown_req = NULL;
     s->flags &= ~UV__STREAM_SHUTTING;
-    uv__req_unregister(s->loop);
+    uv__req_done(s->loop, sreq);
     if (sreq->priv.cb != NULL)
       sreq->priv.cb(sreq, UV_ECANCELED);
   }
@@ -344,7 +344,7 @@ static void finish_connect(uv_stream_t* s) {
   }
 
   s->spriv.connect_req = NULL;
-  uv__req_unregister(s->loop);
+  uv__req_done(s->loop, req);
   if (err != 0 || uv__queue_empty(&s->spriv.write_queue))
     uv__io_stop(s->loop, &s->io_watcher, UV__POLLOUT);
   if (err == 0)
@@ -566,7 +566,7 @@ static void drain(uv_stream_t* s) {
     err = uv__err();
   else
     s->flags |= UV__STREAM_SHUT;
-  uv__req_unregister(s->loop);
+  uv__req_done(s->loop, req);
   if (req->priv.cb != NULL)
     req->priv.cb(req, err);
 }
@@ -965,7 +965,8 @@ int uv__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
 }
 
 int uv_listen(uv_stream_t* stream, int backlog, uv_connection_cb cb) {
-  if (stream == NULL)
+  /* Without a callback the first connection would call through NULL. */
+  if (stream == NULL || cb == NULL)
     return UV_EINVAL;
   if (uv__is_closing((uv_handle_t*) stream))
     return UV_EINVAL;
@@ -1194,7 +1195,8 @@ int uv_write2(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[],
   int was_idle;
   int err;
 
-  if (req == NULL || stream == NULL || bad_bufs(bufs, nbufs))
+  if (req == NULL || stream == NULL || bad_bufs(bufs, nbufs) ||
+      uv__req_in_flight(req))
     return UV_EINVAL;
   if (!uv__is_stream(stream))
     return UV_EINVAL;
@@ -1268,7 +1270,8 @@ int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[],
 }
 
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* stream, uv_shutdown_cb cb) {
-  if (req == NULL || stream == NULL || !uv__is_stream(stream))
+  if (req == NULL || stream == NULL || !uv__is_stream(stream) ||
+      uv__req_in_flight(req))
     return UV_EINVAL;
   if (!(stream->flags & UV__STREAM_WRITABLE) ||
       (stream->flags & (UV__STREAM_SHUT | UV__STREAM_SHUTTING)) ||

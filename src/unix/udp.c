@@ -118,7 +118,7 @@ int uv_udp_init_ex(uv_loop_t* loop, uv_udp_t* h, unsigned int flags) {
   int domain;
   int fd;
 
-  if (loop == NULL || h == NULL)
+  if (!uv__loop_usable(loop) || h == NULL)
     return UV_EINVAL;
   domain = (int) (flags & 0xFF);
   if (domain != AF_INET && domain != AF_INET6 && domain != AF_UNSPEC)
@@ -564,7 +564,7 @@ static void run_completed(uv_udp_t* h) {
     if (req->priv.bufs != req->priv.bufsml)
       uv__free(req->priv.bufs);
     req->priv.bufs = NULL;
-    uv__req_unregister(h->loop);
+    uv__req_done(h->loop, req);
     status = req->priv.status < 0 ? (int) req->priv.status : 0;
     if (req->priv.cb != NULL)
       req->priv.cb(req, status);
@@ -586,12 +586,12 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* h, const uv_buf_t bufs[],
   int was_empty;
   int err;
 
-  if (req == NULL || !usable(h))
+  if (req == NULL || !usable(h) || uv__req_in_flight(req))
     return UV_EINVAL;
   err = check_dest(h, addr, &len);
   if (err)
     return err;
-  if (bufs == NULL || nbufs == 0)
+  if (bufs == NULL || nbufs == 0 || nbufs > INT_MAX)
     return UV_EINVAL;
   if (addr != NULL) {
     err = maybe_bind(h, addr->sa_family, 0);
