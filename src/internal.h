@@ -92,24 +92,26 @@ static inline void uv__req_unregister(uv_loop_t* loop) {
   loop->active_reqs.count--;
 }
 
-/* A request between its acceptance and its callback has rpriv.queue
- * linked to itself; nothing else uses that field.  Submitting it again
- * then would link it into a second queue and corrupt both, so the entry
- * points refuse it (UV_EINVAL; libuv does not check).  A fresh request of
- * uninitialised memory does not point at itself by chance, and a finished
- * one is unmarked before its callback, which may reuse it. */
+/* A request between its acceptance and its callback has rpriv.queue set
+ * to a mark: next pointing at itself, prev at its bitwise complement (never
+ * a user-space address).  Nothing else uses that field.  Submitting the
+ * request again then would link it into a second queue and corrupt both,
+ * so the entry points refuse it (UV_EINVAL; libuv does not check).  A
+ * plain self-link is not enough of a mark: memory reused from a freed
+ * handle may hold a removed, self-linked queue node at that offset.  A
+ * finished request is unmarked before its callback, which may reuse it. */
 static inline int uv__req_in_flight(const void* req) {
   const struct uv__queue* q;
 
   q = &((const uv_req_t*) req)->rpriv.queue;
-  return q->next == q && q->prev == q;
+  return q->next == q && (uintptr_t) q->prev == ~(uintptr_t) q;
 }
 
 static inline void uv__req_init(uv_loop_t* loop, uv_req_t* req,
                                 uv_req_type type) {
   req->type = type;
   req->rpriv.queue.next = &req->rpriv.queue;
-  req->rpriv.queue.prev = &req->rpriv.queue;
+  req->rpriv.queue.prev = (struct uv__queue*) ~(uintptr_t) &req->rpriv.queue;
   uv__req_register(loop);
 }
 

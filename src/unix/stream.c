@@ -965,8 +965,7 @@ int uv__stream_listen(uv_stream_t* s, int backlog, uv_connection_cb cb) {
 }
 
 int uv_listen(uv_stream_t* stream, int backlog, uv_connection_cb cb) {
-  /* Without a callback the first connection would call through NULL. */
-  if (stream == NULL || cb == NULL)
+  if (stream == NULL)
     return UV_EINVAL;
   if (uv__is_closing((uv_handle_t*) stream))
     return UV_EINVAL;
