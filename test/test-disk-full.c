@@ -314,7 +314,7 @@ HELPER(disk_full_tmpfs) {
   }
   return df_run_in_tmpfs();
 #else
-  return DF_MOUNT_REFUSED;
+  RETURN_SKIP("Linux tmpfs and mount namespaces");
 #endif
 }
 
