@@ -92,36 +92,19 @@ static inline void uv__req_unregister(uv_loop_t* loop) {
   loop->active_reqs.count--;
 }
 
-/* A request between its acceptance and its callback has rpriv.queue set
- * to a mark: next pointing at itself, prev at its bitwise complement (never
- * a user-space address).  Nothing else uses that field.  Submitting the
- * request again then would link it into a second queue and corrupt both,
- * so the entry points refuse it (UV_EINVAL; libuv does not check).  A
- * plain self-link is not enough of a mark: memory reused from a freed
- * handle may hold a removed, self-linked queue node at that offset.  A
- * finished request is unmarked before its callback, which may reuse it. */
-static inline int uv__req_in_flight(const void* req) {
-  const struct uv__queue* q;
-
-  q = &((const uv_req_t*) req)->rpriv.queue;
-  return q->next == q && (uintptr_t) q->prev == ~(uintptr_t) q;
-}
-
 static inline void uv__req_init(uv_loop_t* loop, uv_req_t* req,
                                 uv_req_type type) {
   req->type = type;
-  req->rpriv.queue.next = &req->rpriv.queue;
-  req->rpriv.queue.prev = (struct uv__queue*) ~(uintptr_t) &req->rpriv.queue;
   uv__req_register(loop);
 }
 
-/* The request is finished: unmarked and no longer keeping the loop
- * alive.  Called right before its callback. */
-static inline void uv__req_done(uv_loop_t* loop, void* req) {
-  ((uv_req_t*) req)->rpriv.queue.next = NULL;
-  ((uv_req_t*) req)->rpriv.queue.prev = NULL;
-  uv__req_unregister(loop);
-}
+/* A request submitted again while in flight would be linked into a second
+ * queue, corrupting both; libuv does not check.  uvcore refuses it
+ * (UV_EINVAL) where it can tell without reading the request's own memory,
+ * which may be uninitialised (valgrind and MSan would flag any such
+ * read): by comparing its address with what the handle or the pool holds
+ * (the ends of a handle's queues, its connect or shutdown request, the
+ * work item this thread submitted last and has not seen finish). */
 
 int uv__loop_alive(const uv_loop_t* loop);
 
@@ -174,6 +157,10 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
                      enum uv__work_kind kind,
                      void (*work)(struct uv__work* w),
                      void (*done)(struct uv__work* w, int status));
+/* Nonzero when w is the item this thread submitted last and whose done
+ * callback has not run yet: resubmitting it, or using its request for
+ * anything else, is refused. */
+int uv__work_in_flight(const struct uv__work* w);
 /* Called on the loop thread when the pool signalled completions. */
 void uv__work_done(uv_loop_t* loop);
 /* Stops the pool threads; uv_library_shutdown() and fork use it. */

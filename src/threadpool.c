@@ -355,6 +355,13 @@ static void pool_init(void) {
   pool_started = 1;
 }
 
+/* Submissions and completions both happen on the loop's thread. */
+static _Thread_local const struct uv__work* last_submitted;
+
+int uv__work_in_flight(const struct uv__work* w) {
+  return w == last_submitted;
+}
+
 void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
                      enum uv__work_kind kind,
                      void (*work)(struct uv__work* w),
@@ -369,6 +376,7 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
   w->work = work;
   w->done = done;
   w->kind = (unsigned int) kind;
+  last_submitted = w;
 
   if (pool_nthreads == 0) {
     /* No thread could be started: degrade to running on the caller's
@@ -424,6 +432,8 @@ void uv__work_done(uv_loop_t* loop) {
       status = UV_ECANCELED;
       w->work = NULL;
     }
+    if (last_submitted == w)
+      last_submitted = NULL;
     w->done(w, status);
   }
   /* The wake-up that brought them was counted once already. */
@@ -500,7 +510,7 @@ static void queue_work_done(struct uv__work* w, int status) {
   uv_work_t* req;
 
   req = uv__container_of(w, uv_work_t, priv.work);
-  uv__req_done(req->loop, req);
+  uv__req_unregister(req->loop);
   if (req->priv.after_work_cb != NULL)
     req->priv.after_work_cb(req, status);
 }
@@ -508,7 +518,7 @@ static void queue_work_done(struct uv__work* w, int status) {
 int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
                   uv_after_work_cb after_work_cb) {
   if (!uv__loop_usable(loop) || req == NULL || work_cb == NULL ||
-      uv__req_in_flight(req))
+      uv__work_in_flight(&req->priv.work))
     return UV_EINVAL;
   uv__req_init(loop, (uv_req_t*) req, UV_WORK);
   req->loop = loop;

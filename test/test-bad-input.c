@@ -1162,15 +1162,18 @@ static int bi_body_fs(void) {
   FS(uv_fs_read(loop, &req, 987654, &b, 1, -1, NULL), UV_EBADF);
   FS(uv_fs_read(loop, &req, fd, NULL, 1, 0, NULL), EINV);
   FS(uv_fs_read(loop, &req, fd, &b, 0, 0, NULL), EINV);
-  FS(uv_fs_read(loop, &req, fd, &b, UINT_MAX, 0, NULL), BI_ANY_ERR);
+  FS(uv_fs_read(loop, &req, fd, &b, UINT_MAX, 0, NULL), EINV);
   FS(uv_fs_read(loop, &req, fd, &b, 1, -2, NULL), 0);  /* < 0: current position */
   FS(uv_fs_read(loop, &req, fd, &b, 1, INT64_MAX, NULL), BI_ZERO_ERR);
   FS(uv_fs_write(loop, &req, -1, &b, 1, 0, NULL), UV_EBADF);
   FS(uv_fs_write(loop, &req, rofd, &b, 1, 0, NULL), UV_EBADF);
   FS(uv_fs_write(loop, &req, fd, NULL, 1, 0, NULL), EINV);
   FS(uv_fs_write(loop, &req, fd, &b, 0, 0, NULL), EINV);
-  FS(uv_fs_write(loop, &req, fd, &b, UINT_MAX, 0, NULL), BI_ANY_ERR);
-  FS(uv_fs_write(loop, &req, fd, &nb, 1, 0, NULL), UV_EFAULT);
+  FS(uv_fs_write(loop, &req, fd, &b, UINT_MAX, 0, NULL), EINV);
+  /* a NULL base with a length: the kernel's EFAULT (valgrind rightly
+   * flags the system call's argument, so not under it) */
+  if (!test_under_valgrind())
+    FS(uv_fs_write(loop, &req, fd, &nb, 1, 0, NULL), UV_EFAULT);
   FS(uv_fs_write(loop, &req, fd, &b, 1, INT64_MAX, NULL), BI_ANY_ERR);
   FS(uv_fs_fstat(loop, &req, -1, NULL), UV_EBADF);
   FS(uv_fs_fsync(loop, &req, -1, NULL), UV_EBADF);
@@ -1720,7 +1723,7 @@ static int bi_body_threads(void) {
   BI(uv_thread_join(NULL), EINV);
   BI(uv_thread_detach(NULL), EINV);
   self = uv_thread_self();
-  BI(uv_thread_join(&self), BI_ANY_ERR);
+  BI(uv_thread_join(&self), -EDEADLK);   /* glibc: EDEADLK */
   BI(uv_thread_equal(&self, &self), 1);
   BI(uv_thread_equal(NULL, &self), 0);
   BI(uv_thread_setname(NULL), EINV);
@@ -1800,6 +1803,7 @@ static int bi_body_utils(void) {
   size_t w8len;
   uv_buf_t b;
 
+  memset(bin, 0, sizeof(bin));
   BI(uv_ip4_addr(NULL, 80, &a4), EINV);
   BI(uv_ip4_addr("1.2.3.4", 80, NULL), EINV);
   BI(uv_ip4_addr("", 80, &a4), EINV);

@@ -52,7 +52,7 @@ static int uv__fs_fail(uv_fs_t* req, int err) {
  * early return below. */
 static int uv__fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type,
                        uv_fs_cb cb) {
-  if (req == NULL || uv__req_in_flight(req))
+  if (req == NULL || uv__work_in_flight(&req->priv.work))
     return UV_EINVAL;
   req->type = UV_FS;
   req->fs_type = type;
@@ -114,7 +114,8 @@ static int uv__fs_bufs(uv_fs_t* req, const uv_buf_t bufs[],
                        unsigned int nbufs) {
   uv_buf_t* copy;
 
-  if (bufs == NULL || nbufs == 0)
+  /* As for streams: no count above INT_MAX describes a real array. */
+  if (bufs == NULL || nbufs == 0 || nbufs > INT_MAX)
     return uv__fs_fail(req, UV_EINVAL);
   req->nbufs = nbufs;
   if (req->priv.cb == NULL) {
@@ -605,7 +606,7 @@ static void uv__fs_done(struct uv__work* w, int status) {
   uv_fs_t* req;
 
   req = uv__container_of(w, uv_fs_t, priv.work);
-  uv__req_done(req->loop, req);
+  uv__req_unregister(req->loop);
   if (status == UV_ECANCELED)
     req->result = UV_ECANCELED;
   req->priv.cb(req);

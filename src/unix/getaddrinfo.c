@@ -92,7 +92,7 @@ static void getaddrinfo_done(struct uv__work* w, int status) {
   uv_getaddrinfo_t* req;
 
   req = uv__container_of(w, uv_getaddrinfo_t, priv.work);
-  uv__req_done(req->loop, req);
+  uv__req_unregister(req->loop);
 
   uv__free(req->priv.buf);
   req->priv.buf = NULL;
@@ -122,7 +122,7 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
   char* p;
   int r;
 
-  if (!uv__loop_usable(loop) || req == NULL || uv__req_in_flight(req) ||
+  if (!uv__loop_usable(loop) || req == NULL || uv__work_in_flight(&req->priv.work) ||
       (node == NULL && service == NULL))
     return UV_EINVAL;
 

@@ -34,7 +34,7 @@ static void getnameinfo_done(struct uv__work* w, int status) {
   const char* service;
 
   req = uv__container_of(w, uv_getnameinfo_t, priv.work);
-  uv__req_done(req->loop, req);
+  uv__req_unregister(req->loop);
 
   host = NULL;
   service = NULL;
@@ -53,7 +53,7 @@ int uv_getnameinfo(uv_loop_t* loop, uv_getnameinfo_t* req,
                    uv_getnameinfo_cb getnameinfo_cb,
                    const struct sockaddr* addr, int flags) {
   if (!uv__loop_usable(loop) || req == NULL || addr == NULL ||
-      uv__req_in_flight(req))
+      uv__work_in_flight(&req->priv.work))
     return UV_EINVAL;
 
   switch (addr->sa_family) {

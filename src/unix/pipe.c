@@ -204,7 +204,7 @@ int uv_pipe_connect2(uv_connect_t* req, uv_pipe_t* pipe, const char* name,
   int r;
 
   if (req == NULL || !is_pipe(pipe) || uv__is_closing((uv_handle_t*) pipe) ||
-      uv__req_in_flight(req))
+      uv__stream_connect_in_flight((uv_stream_t*) pipe, req))
     return UV_EINVAL;
   err = make_addr(name, namelen, flags, &sa, &salen, &used);
   if (err)
@@ -248,7 +248,8 @@ void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* pipe, const char* name,
                      uv_connect_cb cb) {
   int err;
 
-  if (req == NULL || uv__req_in_flight(req) || !is_pipe(pipe))
+  if (req == NULL || !is_pipe(pipe) ||
+      uv__stream_connect_in_flight((uv_stream_t*) pipe, req))
     return;  /* nowhere to report to */
   if (uv__is_closing((uv_handle_t*) pipe)) {
     uv__stream_connect_start((uv_stream_t*) pipe, req, UV_EINVAL, cb);

@@ -170,7 +170,7 @@ static void random_done(struct uv__work* w, int status) {
   uv_random_t* req;
 
   req = uv__container_of(w, uv_random_t, priv.work);
-  uv__req_done(req->loop, req);
+  uv__req_unregister(req->loop);
   if (status == 0)
     status = req->priv.status;
   req->priv.cb(req, status, req->priv.buf, req->priv.buflen);
@@ -189,7 +189,7 @@ int uv_random(uv_loop_t* loop, uv_random_t* req, void* buf, size_t buflen,
   if (cb == NULL)
     return fill_random(buf, buflen);
 
-  if (!uv__loop_usable(loop) || req == NULL || uv__req_in_flight(req))
+  if (!uv__loop_usable(loop) || req == NULL || uv__work_in_flight(&req->priv.work))
     return UV_EINVAL;
 
   uv__req_init(loop, (uv_req_t*) req, UV_RANDOM);

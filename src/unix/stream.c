@@ -170,6 +170,18 @@ void uv__stream_close(uv_stream_t* s) {
 
 /* ---- completions ------------------------------------------------------- */
 
+/* q is the first or last node of the queue at h: a request there is in
+ * flight (see internal.h; only addresses are compared). */
+static int at_queue_end(const struct uv__queue* h, const struct uv__queue* q) {
+  return h->next == q || h->prev == q;
+}
+
+int uv__stream_connect_in_flight(const uv_stream_t* s,
+                                 const uv_connect_t* req) {
+  return req == s->spriv.connect_req ||
+         at_queue_end(&s->spriv.connect_error_queue, &req->priv.queue);
+}
+
 static void run_connect_errors(uv_stream_t* s, int override) {
   struct uv__queue todo;
   struct uv__queue* q;
@@ -181,7 +193,7 @@ static void run_connect_errors(uv_stream_t* s, int override) {
     uv__queue_remove(q);
     uv__queue_init(q);
     req = uv__queue_data(q, uv_connect_t, priv.queue);
-    uv__req_done(s->loop, req);
+    uv__req_unregister(s->loop);
     if (req->priv.cb != NULL)
       req->priv.cb(req, override != 0 ? override : req->priv.error);
   }
@@ -218,7 +230,7 @@ static void write_callbacks(uv_stream_t* s) {
     uv__queue_remove(q);
     uv__queue_init(q);
     req = uv__queue_data(q, uv_write_t, priv.queue);
-    uv__req_done(s->loop, req);
+    uv__req_unregister(s->loop);
     if (req->priv.bufs != NULL) {
       s->write_queue_size -=
           bufs_size(req->priv.bufs + req->priv.write_index,
@@ -251,7 +263,7 @@ void uv__stream_destroy(uv_stream_t* s) {
   creq = s->spriv.connect_req;
   if (creq != NULL) {
     s->spriv.connect_req = NULL;
-    uv__req_done(s->loop, creq);
+    uv__req_unregister(s->loop);
     if (creq->priv.cb != NULL)
       creq->priv.cb(creq, UV_ECANCELED);
   }
@@ -264,7 +276,7 @@ void uv__stream_destroy(uv_stream_t* s) {
   if (sreq != NULL) {
     s->spriv.shutdown_req = NULL;
     s->flags &= ~UV__STREAM_SHUTTING;
-    uv__req_done(s->loop, sreq);
+    uv__req_unregister(s->loop);
     if (sreq->priv.cb != NULL)
       sreq->priv.cb(sreq, UV_ECANCELED);
   }
@@ -344,7 +356,7 @@ static void finish_connect(uv_stream_t* s) {
   }
 
   s->spriv.connect_req = NULL;
-  uv__req_done(s->loop, req);
+  uv__req_unregister(s->loop);
   if (err != 0 || uv__queue_empty(&s->spriv.write_queue))
     uv__io_stop(s->loop, &s->io_watcher, UV__POLLOUT);
   if (err == 0)
@@ -566,7 +578,7 @@ static void drain(uv_stream_t* s) {
     err = uv__err();
   else
     s->flags |= UV__STREAM_SHUT;
-  uv__req_done(s->loop, req);
+  uv__req_unregister(s->loop);
   if (req->priv.cb != NULL)
     req->priv.cb(req, err);
 }
@@ -1194,10 +1206,11 @@ int uv_write2(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[],
   int was_idle;
   int err;
 
-  if (req == NULL || stream == NULL || bad_bufs(bufs, nbufs) ||
-      uv__req_in_flight(req))
+  if (req == NULL || stream == NULL || bad_bufs(bufs, nbufs))
     return UV_EINVAL;
-  if (!uv__is_stream(stream))
+  if (!uv__is_stream(stream) ||
+      at_queue_end(&stream->spriv.write_queue, &req->priv.queue) ||
+      at_queue_end(&stream->spriv.write_completed_queue, &req->priv.queue))
     return UV_EINVAL;
   err = check_write(stream, bufs, nbufs, send_handle);
   if (err)
@@ -1270,7 +1283,7 @@ int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[],
 
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* stream, uv_shutdown_cb cb) {
   if (req == NULL || stream == NULL || !uv__is_stream(stream) ||
-      uv__req_in_flight(req))
+      req == stream->spriv.shutdown_req)
     return UV_EINVAL;
   if (!(stream->flags & UV__STREAM_WRITABLE) ||
       (stream->flags & (UV__STREAM_SHUT | UV__STREAM_SHUTTING)) ||

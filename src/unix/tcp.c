@@ -244,7 +244,7 @@ int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp,
   int r;
 
   if (req == NULL || !is_tcp(tcp) || uv__is_closing((uv_handle_t*) tcp) ||
-      uv__req_in_flight(req))
+      uv__stream_connect_in_flight((uv_stream_t*) tcp, req))
     return UV_EINVAL;
   err = addr_len(addr, &len);
   if (err)

@@ -564,7 +564,7 @@ static void run_completed(uv_udp_t* h) {
     if (req->priv.bufs != req->priv.bufsml)
       uv__free(req->priv.bufs);
     req->priv.bufs = NULL;
-    uv__req_done(h->loop, req);
+    uv__req_unregister(h->loop);
     status = req->priv.status < 0 ? (int) req->priv.status : 0;
     if (req->priv.cb != NULL)
       req->priv.cb(req, status);
@@ -586,8 +586,12 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* h, const uv_buf_t bufs[],
   int was_empty;
   int err;
 
-  if (req == NULL || !usable(h) || uv__req_in_flight(req))
-    return UV_EINVAL;
+  if (req == NULL || !usable(h) ||
+      h->priv.write_queue.next == &req->priv.queue ||
+      h->priv.write_queue.prev == &req->priv.queue ||
+      h->priv.write_completed_queue.next == &req->priv.queue ||
+      h->priv.write_completed_queue.prev == &req->priv.queue)
+    return UV_EINVAL;  /* a request in flight (see internal.h) */
   err = check_dest(h, addr, &len);
   if (err)
     return err;
