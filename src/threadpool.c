@@ -88,6 +88,10 @@ static struct uv__queue parked;
 static unsigned int slow_running;
 static unsigned int slow_limit;
 static int atfork_registered;
+/* The item this thread submitted last, until its done callback (see
+ * uv__work_in_flight); submissions and completions both happen on the
+ * loop's thread. */
+static _Thread_local const struct uv__work* last_submitted;
 
 /* Never called: its address marks a work item as cancelled. */
 static void cancelled_work(struct uv__work* w) {
@@ -298,6 +302,7 @@ static void pool_fork_child(void) {
   static const uv_once_t fresh_once = UV_ONCE_INIT;
 
   pool_once = fresh_once;
+  last_submitted = NULL;  /* dropped with the rest: never to finish here */
   uv__free(pool_threads);
   pool_threads = NULL;
   pool_nthreads = 0;
@@ -354,9 +359,6 @@ static void pool_init(void) {
   uv_mutex_unlock(&pool_mutex);
   pool_started = 1;
 }
-
-/* Submissions and completions both happen on the loop's thread. */
-static _Thread_local const struct uv__work* last_submitted;
 
 int uv__work_in_flight(const struct uv__work* w) {
   return w == last_submitted;
