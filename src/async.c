@@ -21,7 +21,7 @@
 #endif
 
 int uv_async_init(uv_loop_t* loop, uv_async_t* async, uv_async_cb async_cb) {
-  if (loop == NULL || async == NULL)
+  if (!uv__loop_usable(loop) || async == NULL)
     return UV_EINVAL;
   uv__handle_init(loop, (uv_handle_t*) async, UV_ASYNC);
   async->priv.cb = async_cb;

@@ -170,7 +170,7 @@ static void stat_done(uv_fs_t* req) {
 }
 
 int uv_fs_poll_init(uv_loop_t* loop, uv_fs_poll_t* handle) {
-  if (loop == NULL || handle == NULL)
+  if (!uv__loop_usable(loop) || handle == NULL)
     return UV_EINVAL;
   uv__handle_init(loop, (uv_handle_t*) handle, UV_FS_POLL);
   handle->priv.ctx = NULL;

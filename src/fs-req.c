@@ -35,7 +35,7 @@ static int uv__fs_fail(uv_fs_t* req, int err) {
  * early return below. */
 static int uv__fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type,
                        uv_fs_cb cb) {
-  if (req == NULL)
+  if (req == NULL || uv__work_in_flight(&req->priv.work))
     return UV_EINVAL;
   req->type = UV_FS;
   req->fs_type = type;
@@ -63,7 +63,7 @@ static int uv__fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type,
 #endif
   /* A synchronous call never touches the loop, and libuv's users rely on
    * passing NULL for it; only a queued request needs one. */
-  if (loop == NULL && cb != NULL)
+  if (cb != NULL && !uv__loop_usable(loop))
     return uv__fs_fail(req, UV_EINVAL);
   return 0;
 }
@@ -100,7 +100,8 @@ static int uv__fs_bufs(uv_fs_t* req, const uv_buf_t bufs[],
                        unsigned int nbufs) {
   uv_buf_t* copy;
 
-  if (bufs == NULL || nbufs == 0)
+  /* As for streams: no count above INT_MAX describes a real array. */
+  if (bufs == NULL || nbufs == 0 || nbufs > INT_MAX)
     return uv__fs_fail(req, UV_EINVAL);
   req->nbufs = nbufs;
   if (req->priv.cb == NULL) {
@@ -511,24 +512,26 @@ void uv_fs_req_cleanup(uv_fs_t* req) {
   req->ptr = NULL;
 }
 
+/* The accessors answer for a NULL request too (libuv would crash): no
+ * type, UV_EINVAL, nothing. */
 uv_fs_type uv_fs_get_type(const uv_fs_t* req) {
-  return req->fs_type;
+  return req != NULL ? req->fs_type : UV_FS_UNKNOWN;
 }
 
 ssize_t uv_fs_get_result(const uv_fs_t* req) {
-  return req->result;
+  return req != NULL ? req->result : UV_EINVAL;
 }
 
 void* uv_fs_get_ptr(const uv_fs_t* req) {
-  return req->ptr;
+  return req != NULL ? req->ptr : NULL;
 }
 
 const char* uv_fs_get_path(const uv_fs_t* req) {
-  return req->path;
+  return req != NULL ? req->path : NULL;
 }
 
 uv_stat_t* uv_fs_get_statbuf(uv_fs_t* req) {
-  return &req->statbuf;
+  return req != NULL ? &req->statbuf : NULL;
 }
 
 

@@ -38,7 +38,9 @@ int uv_getaddrinfo(uv_loop_t* loop, uv_getaddrinfo_t* req,
   char ascii[UV__IDNA_MAX_NAME + 1];
   int r;
 
-  if (loop == NULL || req == NULL || (node == NULL && service == NULL))
+  if (!uv__loop_usable(loop) || req == NULL ||
+      uv__work_in_flight(&req->priv.work) ||
+      (node == NULL && service == NULL))
     return UV_EINVAL;
   if (node != NULL &&
       uv__idna_to_ascii(node, strlen(node), ascii, sizeof(ascii)) < 0)

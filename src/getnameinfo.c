@@ -36,7 +36,8 @@ static void getnameinfo_done(struct uv__work* w, int status) {
 int uv_getnameinfo(uv_loop_t* loop, uv_getnameinfo_t* req,
                    uv_getnameinfo_cb getnameinfo_cb,
                    const struct sockaddr* addr, int flags) {
-  if (loop == NULL || req == NULL || addr == NULL)
+  if (!uv__loop_usable(loop) || req == NULL || addr == NULL ||
+      uv__work_in_flight(&req->priv.work))
     return UV_EINVAL;
 
   switch (addr->sa_family) {

@@ -128,7 +128,7 @@ void uv_walk(uv_loop_t* loop, uv_walk_cb walk_cb, void* arg) {
   struct uv__queue* q;
   uv_handle_t* h;
 
-  if (loop == NULL || walk_cb == NULL)
+  if (!uv__loop_usable(loop) || walk_cb == NULL)
     return;
 
   uv__queue_move(&loop->priv.handle_queue, &todo);
@@ -196,6 +196,8 @@ static void print_handles(uv_loop_t* loop, int only_active, FILE* stream) {
 
   if (loop == NULL)
     loop = uv_default_loop();
+  if (!uv__loop_usable(loop))
+    return;
   if (stream == NULL)
     stream = stderr;
 

@@ -98,6 +98,14 @@ static inline void uv__req_init(uv_loop_t* loop, uv_req_t* req,
   uv__req_register(loop);
 }
 
+/* A request submitted again while in flight would be linked into a second
+ * queue, corrupting both; libuv does not check.  uvcore refuses it
+ * (UV_EINVAL) where it can tell without reading the request's own memory,
+ * which may be uninitialised (valgrind and MSan would flag any such
+ * read): by comparing its address with what the handle or the pool holds
+ * (the ends of a handle's queues, its connect or shutdown request, the
+ * work item this thread submitted last and has not seen finish). */
+
 int uv__loop_alive(const uv_loop_t* loop);
 
 /* Refreshes the loop's cached time (ms); the coarse clock is enough. */
@@ -170,6 +178,10 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
                      enum uv__work_kind kind,
                      void (*work)(struct uv__work* w),
                      void (*done)(struct uv__work* w, int status));
+/* Nonzero when w is the item this thread submitted last and whose done
+ * callback has not run yet: resubmitting it, or using its request for
+ * anything else, is refused. */
+int uv__work_in_flight(const struct uv__work* w);
 /* Called on the loop thread when the pool signalled completions. */
 void uv__work_done(uv_loop_t* loop);
 /* Stops the pool threads; uv_library_shutdown() and fork use it. */

@@ -26,7 +26,7 @@ static struct uv__queue* phase_list(uv_loop_t* loop, uv_handle_type type) {
 static int watcher_init(uv_loop_t* loop, uv_handle_t* h, uv_handle_type t) {
   uv__loop_watcher_t* w;
 
-  if (loop == NULL || h == NULL)
+  if (!uv__loop_usable(loop) || h == NULL)
     return UV_EINVAL;
   w = (uv__loop_watcher_t*) h;
   uv__handle_init(loop, h, t);

@@ -132,7 +132,7 @@ int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
   va_list ap;
   int arg;
 
-  if (loop == NULL)
+  if (!uv__loop_usable(loop))
     return UV_EINVAL;
 
   switch (option) {

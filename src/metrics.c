@@ -45,7 +45,7 @@ void uv__metrics_more_events(uv_loop_t* loop, unsigned int n) {
 }
 
 int uv_metrics_info(uv_loop_t* loop, uv_metrics_t* metrics) {
-  if (loop == NULL || metrics == NULL)
+  if (!uv__loop_usable(loop) || metrics == NULL)
     return UV_EINVAL;
   memset(metrics, 0, sizeof(*metrics));
   metrics->loop_count = loop->priv.loop_count;
@@ -57,7 +57,7 @@ int uv_metrics_info(uv_loop_t* loop, uv_metrics_t* metrics) {
 uint64_t uv_metrics_idle_time(uv_loop_t* loop) {
   uint64_t idle;
 
-  if (loop == NULL || !(loop->priv.flags & UV__LOOP_METRICS_IDLE))
+  if (!uv__loop_usable(loop) || !(loop->priv.flags & UV__LOOP_METRICS_IDLE))
     return 0;
   uv_mutex_lock(&loop->priv.metrics_mutex);
   idle = loop->priv.idle_time;

@@ -41,7 +41,8 @@ int uv_random(uv_loop_t* loop, uv_random_t* req, void* buf, size_t buflen,
   if (cb == NULL)
     return buflen == 0 ? 0 : uv__random_fill(buf, buflen);
 
-  if (loop == NULL || req == NULL)
+  if (!uv__loop_usable(loop) || req == NULL ||
+      uv__work_in_flight(&req->priv.work))
     return UV_EINVAL;
 
   uv__req_init(loop, (uv_req_t*) req, UV_RANDOM);

@@ -87,6 +87,10 @@ static struct uv__queue parked;
 static unsigned int slow_running;
 static unsigned int slow_limit;
 static int atfork_registered;
+/* The item this thread submitted last, until its done callback (see
+ * uv__work_in_flight); submissions and completions both happen on the
+ * loop's thread. */
+static _Thread_local const struct uv__work* last_submitted;
 
 /* Never called: its address marks a work item as cancelled. */
 static void cancelled_work(struct uv__work* w) {
@@ -297,6 +301,7 @@ static void pool_fork_child(void) {
   static const uv_once_t fresh_once = UV_ONCE_INIT;
 
   pool_once = fresh_once;
+  last_submitted = NULL;  /* dropped with the rest: never to finish here */
   uv__free(pool_threads);
   pool_threads = NULL;
   pool_nthreads = 0;
@@ -354,6 +359,10 @@ static void pool_init(void) {
   pool_started = 1;
 }
 
+int uv__work_in_flight(const struct uv__work* w) {
+  return w == last_submitted;
+}
+
 void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
                      enum uv__work_kind kind,
                      void (*work)(struct uv__work* w),
@@ -368,6 +377,7 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
   w->work = work;
   w->done = done;
   w->kind = (unsigned int) kind;
+  last_submitted = w;
 
   if (pool_nthreads == 0) {
     /* No thread could be started: degrade to running on the caller's
@@ -423,6 +433,8 @@ void uv__work_done(uv_loop_t* loop) {
       status = UV_ECANCELED;
       w->work = NULL;
     }
+    if (last_submitted == w)
+      last_submitted = NULL;
     w->done(w, status);
   }
   /* The wake-up that brought them was counted once already. */
@@ -506,7 +518,8 @@ static void queue_work_done(struct uv__work* w, int status) {
 
 int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
                   uv_after_work_cb after_work_cb) {
-  if (loop == NULL || req == NULL || work_cb == NULL)
+  if (!uv__loop_usable(loop) || req == NULL || work_cb == NULL ||
+      uv__work_in_flight(&req->priv.work))
     return UV_EINVAL;
   uv__req_init(loop, (uv_req_t*) req, UV_WORK);
   req->loop = loop;

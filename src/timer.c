@@ -32,7 +32,7 @@ static int is_ready(const uv_timer_t* t) {
 }
 
 int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle) {
-  if (loop == NULL || handle == NULL)
+  if (!uv__loop_usable(loop) || handle == NULL)
     return UV_EINVAL;
   uv__handle_init(loop, (uv_handle_t*) handle, UV_TIMER);
   handle->priv.cb = NULL;
@@ -108,13 +108,15 @@ int uv_timer_again(uv_timer_t* handle) {
   return 0;
 }
 
+/* The accessors check the type too: a handle of a smaller type would be
+ * written or read beyond its end. */
 void uv_timer_set_repeat(uv_timer_t* handle, uint64_t repeat) {
-  if (handle != NULL)
+  if (handle != NULL && handle->type == UV_TIMER)
     handle->priv.repeat = repeat;
 }
 
 uint64_t uv_timer_get_repeat(const uv_timer_t* handle) {
-  if (handle == NULL)
+  if (handle == NULL || handle->type != UV_TIMER)
     return 0;
   return handle->priv.repeat;
 }
@@ -122,7 +124,8 @@ uint64_t uv_timer_get_repeat(const uv_timer_t* handle) {
 uint64_t uv_timer_get_due_in(const uv_timer_t* handle) {
   uint64_t now;
 
-  if (handle == NULL || !uv__is_active((const uv_handle_t*) handle))
+  if (handle == NULL || handle->type != UV_TIMER ||
+      !uv__is_active((const uv_handle_t*) handle))
     return 0;
   now = handle->loop->priv.time;
   if (handle->priv.due <= now)

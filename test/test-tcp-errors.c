@@ -582,6 +582,101 @@ TEST(tcp_try_write_to_reset_peer_no_sigpipe) {
   return 0;
 }
 
+/* The peer resets while a large write is half sent and more is queued
+ * behind it (a write and a shutdown): every request gets its callback once,
+ * in order, with an error (the one in progress ECONNRESET or EPIPE, the
+ * next write that or UV_ECANCELED, the shutdown ENOTCONN), the write queue drains to 0, nothing is
+ * reported written that was not, and no SIGPIPE. */
+#define MW_BIG (16u << 20)   /* far beyond what loopback buffers hold */
+
+static uv_tcp_t mw_client;
+static uv_tcp_t mw_peer;
+static uv_write_t mw_req[2];
+static uv_shutdown_t mw_shutdown_req;
+static int mw_order[3];
+static int mw_status[3];
+static int mw_done;
+static size_t mw_peer_got;
+static char mw_slab[65536];
+
+static void mw_alloc(uv_handle_t* h, size_t size, uv_buf_t* b) {
+  (void) h;
+  (void) size;
+  *b = uv_buf_init(mw_slab, sizeof(mw_slab));
+}
+
+/* The peer reads a little, then resets with data still unread. */
+static void mw_peer_read(uv_stream_t* s, ssize_t n, const uv_buf_t* b) {
+  (void) b;
+  if (n <= 0)
+    return;
+  mw_peer_got += (size_t) n;
+  if (mw_peer_got >= 256 * 1024 && !uv_is_closing((uv_handle_t*) s))
+    ASSERT_OK(uv_tcp_close_reset((uv_tcp_t*) s, NULL));
+}
+
+static void mw_write_cb(uv_write_t* req, int status) {
+  int which;
+
+  which = req == &mw_req[0] ? 0 : 1;
+  mw_status[which] = status;
+  mw_order[mw_done++] = which;
+}
+
+static void mw_shutdown_cb(uv_shutdown_t* req, int status) {
+  (void) req;
+  mw_status[2] = status;
+  mw_order[mw_done++] = 2;
+  uv_close((uv_handle_t*) &mw_client, NULL);
+}
+
+TEST(tcp_peer_reset_mid_write) {
+  uv_loop_t loop;
+  uv_buf_t b;
+  char* big;
+  int i;
+
+  restore_default_sigpipe();
+  big = malloc(MW_BIG);
+  ASSERT_NOT_NULL(big);
+  memset(big, 'w', MW_BIG);
+  ASSERT_OK(uv_loop_init(&loop));
+  st_tcp_pair(&loop, &mw_client, &mw_peer);
+
+  b = uv_buf_init(big, MW_BIG);
+  ASSERT_OK(uv_write(&mw_req[0], (uv_stream_t*) &mw_client, &b, 1,
+                     mw_write_cb));
+  b = uv_buf_init(big, 1 << 20);
+  ASSERT_OK(uv_write(&mw_req[1], (uv_stream_t*) &mw_client, &b, 1,
+                     mw_write_cb));
+  ASSERT_OK(uv_shutdown(&mw_shutdown_req, (uv_stream_t*) &mw_client,
+                        mw_shutdown_cb));
+  ASSERT_UINT64_GT(uv_stream_get_write_queue_size((uv_stream_t*) &mw_client),
+                   0);
+  ASSERT_OK(uv_read_start((uv_stream_t*) &mw_peer, mw_alloc, mw_peer_read));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+
+  fprintf(stderr, "peer read %zu of %u bytes before its reset; statuses "
+          "%s, %s, %s\n", mw_peer_got, MW_BIG, uv_err_name(mw_status[0]),
+          uv_err_name(mw_status[1]), uv_err_name(mw_status[2]));
+  ASSERT_EQ(mw_done, 3);
+  for (i = 0; i < 3; i++)
+    ASSERT_EQ(mw_order[i], i);
+  ASSERT(mw_status[0] == UV_ECONNRESET || mw_status[0] == UV_EPIPE);
+  ASSERT(mw_status[1] == UV_ECONNRESET || mw_status[1] == UV_EPIPE ||
+         mw_status[1] == UV_ECANCELED);
+  /* shutdown(2) of a reset socket: ENOTCONN, as libuv reports it */
+  ASSERT(mw_status[2] == UV_ENOTCONN || mw_status[2] == UV_EPIPE ||
+         mw_status[2] == UV_ECONNRESET || mw_status[2] == UV_ECANCELED);
+  ASSERT_UINT64_EQ(
+      uv_stream_get_write_queue_size((uv_stream_t*) &mw_client), 0);
+  /* the peer got less than the first write: it was not all sent */
+  ASSERT_UINT64_LT(mw_peer_got, MW_BIG);
+  free(big);
+  close_loop_and_check(&loop);
+  return 0;
+}
+
 static void reuseport_connection_cb(uv_stream_t* server, int status) {
   (void) server;
   (void) status;

@@ -475,7 +475,7 @@ ssize_t uv__fs_run(uv_fs_t* req) {
 
 int uv_fs_get_system_error(const uv_fs_t* req) {
   /* Documented as -(req->result) on Unix, successes included. */
-  return (int) -req->result;
+  return req != NULL ? (int) -req->result : 0;
 }
 
 /* On Unix the C runtime's descriptors are the system's. */

@@ -670,7 +670,7 @@ static void inotify_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
 /* ---- API --------------------------------------------------------------- */
 
 int uv_fs_event_init(uv_loop_t* loop, uv_fs_event_t* handle) {
-  if (loop == NULL || handle == NULL)
+  if (!uv__loop_usable(loop) || handle == NULL)
     return UV_EINVAL;
   uv__handle_init(loop, (uv_handle_t*) handle, UV_FS_EVENT);
   handle->path = NULL;

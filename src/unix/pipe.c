@@ -22,7 +22,7 @@ static int is_pipe(const uv_pipe_t* h) {
 }
 
 int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* pipe, int ipc) {
-  if (loop == NULL || pipe == NULL)
+  if (!uv__loop_usable(loop) || pipe == NULL)
     return UV_EINVAL;
   uv__stream_init(loop, (uv_stream_t*) pipe, UV_NAMED_PIPE);
   pipe->ipc = ipc != 0;
@@ -203,7 +203,8 @@ int uv_pipe_connect2(uv_connect_t* req, uv_pipe_t* pipe, const char* name,
   int fd;
   int r;
 
-  if (req == NULL || !is_pipe(pipe) || uv__is_closing((uv_handle_t*) pipe))
+  if (req == NULL || !is_pipe(pipe) || uv__is_closing((uv_handle_t*) pipe) ||
+      uv__stream_connect_in_flight((uv_stream_t*) pipe, req))
     return UV_EINVAL;
   err = make_addr(name, namelen, flags, &sa, &salen, &used);
   if (err)
@@ -247,7 +248,8 @@ void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* pipe, const char* name,
                      uv_connect_cb cb) {
   int err;
 
-  if (req == NULL || !is_pipe(pipe))
+  if (req == NULL || !is_pipe(pipe) ||
+      uv__stream_connect_in_flight((uv_stream_t*) pipe, req))
     return;  /* nowhere to report to */
   if (uv__is_closing((uv_handle_t*) pipe)) {
     uv__stream_connect_start((uv_stream_t*) pipe, req, UV_EINVAL, cb);

@@ -40,7 +40,7 @@ static void poll_io_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
 int uv_poll_init(uv_loop_t* loop, uv_poll_t* handle, int fd) {
   int err;
 
-  if (loop == NULL || handle == NULL)
+  if (!uv__loop_usable(loop) || handle == NULL)
     return UV_EINVAL;
   if (fd < 0)
     return UV_EBADF;

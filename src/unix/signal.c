@@ -210,7 +210,7 @@ static void registry_unlink(uv_signal_t* h, int signum) {
 }
 
 int uv_signal_init(uv_loop_t* loop, uv_signal_t* handle) {
-  if (loop == NULL || handle == NULL)
+  if (!uv__loop_usable(loop) || handle == NULL)
     return UV_EINVAL;
   uv__handle_init(loop, (uv_handle_t*) handle, UV_SIGNAL);
   handle->signum = 0;

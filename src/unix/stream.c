@@ -176,6 +176,18 @@ void uv__stream_close(uv_stream_t* s) {
 
 /* ---- completions ------------------------------------------------------- */
 
+/* q is the first or last node of the queue at h: a request there is in
+ * flight (see internal.h; only addresses are compared). */
+static int at_queue_end(const struct uv__queue* h, const struct uv__queue* q) {
+  return h->next == q || h->prev == q;
+}
+
+int uv__stream_connect_in_flight(const uv_stream_t* s,
+                                 const uv_connect_t* req) {
+  return req == s->spriv.connect_req ||
+         at_queue_end(&s->spriv.connect_error_queue, &req->priv.queue);
+}
+
 static void run_connect_errors(uv_stream_t* s, int override) {
   struct uv__queue todo;
   struct uv__queue* q;
@@ -1213,7 +1225,9 @@ int uv_write2(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[],
 
   if (req == NULL || stream == NULL || bad_bufs(bufs, nbufs))
     return UV_EINVAL;
-  if (!uv__is_stream(stream))
+  if (!uv__is_stream(stream) ||
+      at_queue_end(&stream->spriv.write_queue, &req->priv.queue) ||
+      at_queue_end(&stream->spriv.write_completed_queue, &req->priv.queue))
     return UV_EINVAL;
   err = check_write(stream, bufs, nbufs, send_handle);
   if (err)
@@ -1285,7 +1299,8 @@ int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[],
 }
 
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* stream, uv_shutdown_cb cb) {
-  if (req == NULL || stream == NULL || !uv__is_stream(stream))
+  if (req == NULL || stream == NULL || !uv__is_stream(stream) ||
+      req == stream->spriv.shutdown_req)
     return UV_EINVAL;
   if (!(stream->flags & UV__STREAM_WRITABLE) ||
       (stream->flags & (UV__STREAM_SHUT | UV__STREAM_SHUTTING)) ||

@@ -45,6 +45,11 @@
  * tcp.c/pipe.c and uv__stream_connect_start(). */
 #define UV__EINPROGRESS (-EINPROGRESS)
 
+/* Nonzero when req is this stream's connect request in progress or one
+ * whose error callback is pending (addresses compared, nothing read). */
+int uv__stream_connect_in_flight(const uv_stream_t* s,
+                                 const uv_connect_t* req);
+
 /* Initialises the stream part of a handle (and the handle part); no
  * descriptor yet. */
 void uv__stream_init(uv_loop_t* loop, uv_stream_t* stream, uv_handle_type type);

@@ -120,7 +120,7 @@ int uv_tcp_init_ex(uv_loop_t* loop, uv_tcp_t* tcp, unsigned int flags) {
   int domain;
   int err;
 
-  if (loop == NULL || tcp == NULL)
+  if (!uv__loop_usable(loop) || tcp == NULL)
     return UV_EINVAL;
   /* The low byte is the address family; no other flags exist. */
   domain = (int) (flags & 0xFF);
@@ -243,7 +243,8 @@ int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp,
   int err;
   int r;
 
-  if (req == NULL || !is_tcp(tcp) || uv__is_closing((uv_handle_t*) tcp))
+  if (req == NULL || !is_tcp(tcp) || uv__is_closing((uv_handle_t*) tcp) ||
+      uv__stream_connect_in_flight((uv_stream_t*) tcp, req))
     return UV_EINVAL;
   err = addr_len(addr, &len);
   if (err)

@@ -151,7 +151,7 @@ int uv_tty_init(uv_loop_t* loop, uv_tty_t* tty, uv_file fd, int unused) {
   int err;
 
   (void) unused;  /* readability comes from the descriptor's access mode */
-  if (loop == NULL || tty == NULL)
+  if (!uv__loop_usable(loop) || tty == NULL)
     return UV_EINVAL;
 
   /* Regular files and non-terminal devices cannot be polled; libuv accepts

@@ -118,7 +118,7 @@ int uv_udp_init_ex(uv_loop_t* loop, uv_udp_t* h, unsigned int flags) {
   int domain;
   int fd;
 
-  if (loop == NULL || h == NULL)
+  if (!uv__loop_usable(loop) || h == NULL)
     return UV_EINVAL;
   domain = (int) (flags & 0xFF);
   if (domain != AF_INET && domain != AF_INET6 && domain != AF_UNSPEC)
@@ -586,12 +586,16 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* h, const uv_buf_t bufs[],
   int was_empty;
   int err;
 
-  if (req == NULL || !usable(h))
-    return UV_EINVAL;
+  if (req == NULL || !usable(h) ||
+      h->priv.write_queue.next == &req->priv.queue ||
+      h->priv.write_queue.prev == &req->priv.queue ||
+      h->priv.write_completed_queue.next == &req->priv.queue ||
+      h->priv.write_completed_queue.prev == &req->priv.queue)
+    return UV_EINVAL;  /* a request in flight (see internal.h) */
   err = check_dest(h, addr, &len);
   if (err)
     return err;
-  if (bufs == NULL || nbufs == 0)
+  if (bufs == NULL || nbufs == 0 || nbufs > INT_MAX)
     return UV_EINVAL;
   if (addr != NULL) {
     err = maybe_bind(h, addr->sa_family, 0);

@@ -874,7 +874,7 @@ ssize_t uv__fs_run(uv_fs_t* req) {
 /* ---- platform accessors -------------------------------------------------- */
 
 int uv_fs_get_system_error(const uv_fs_t* req) {
-  return (int) req->priv.sys_errno;
+  return req != NULL ? (int) req->priv.sys_errno : 0;
 }
 
 uv_os_fd_t uv_get_osfhandle(int fd) {
