@@ -9,6 +9,7 @@
  * is async-signal-safe.
  */
 #include "internal.h"
+#include "atomic.h"
 
 
 #define ASYNC_PENDING 1
@@ -36,11 +37,11 @@ int uv_async_init(uv_loop_t* loop, uv_async_t* async, uv_async_cb async_cb) {
 static ASYNC_NOINLINE void async_send_slow(uv_async_t* async) {
   int old;
 
-  __atomic_fetch_add(&async->priv.state, ASYNC_SENDER, __ATOMIC_SEQ_CST);
-  old = __atomic_fetch_or(&async->priv.state, ASYNC_PENDING, __ATOMIC_SEQ_CST);
+  uv__atomic_fetch_add(&async->priv.state, ASYNC_SENDER);
+  old = uv__atomic_fetch_or(&async->priv.state, ASYNC_PENDING);
   if (!(old & ASYNC_PENDING))
     uv__platform_wakeup(async->loop);
-  __atomic_fetch_sub(&async->priv.state, ASYNC_SENDER, __ATOMIC_SEQ_CST);
+  uv__atomic_fetch_add(&async->priv.state, -ASYNC_SENDER);
 }
 
 int uv_async_send(uv_async_t* async) {
@@ -48,7 +49,7 @@ int uv_async_send(uv_async_t* async) {
     return UV_EINVAL;
 
   /* Cheap check first: a pending handle needs nothing more. */
-  if (!(__atomic_load_n(&async->priv.state, __ATOMIC_RELAXED) & ASYNC_PENDING))
+  if (!(uv__atomic_load_relaxed(&async->priv.state) & ASYNC_PENDING))
     async_send_slow(async);
   return 0;
 }
@@ -66,8 +67,7 @@ void uv__async_dispatch(uv_loop_t* loop) {
     uv__queue_remove(q);
     uv__queue_insert_tail(&loop->priv.async_handles, q);
 
-    old = __atomic_fetch_and(&h->priv.state, ~ASYNC_PENDING,
-                             __ATOMIC_SEQ_CST);
+    old = uv__atomic_fetch_and(&h->priv.state, ~ASYNC_PENDING);
     if (!(old & ASYNC_PENDING))
       continue;
     if (h->priv.cb != NULL && !uv__is_closing((uv_handle_t*) h))
@@ -77,7 +77,7 @@ void uv__async_dispatch(uv_loop_t* loop) {
 
 /* Senders finish within a few instructions, so this never waits long. */
 static void wait_for_senders(uv_async_t* h) {
-  while (__atomic_load_n(&h->priv.state, __ATOMIC_SEQ_CST) >= ASYNC_SENDER)
+  while (uv__atomic_load(&h->priv.state) >= ASYNC_SENDER)
     uv__thread_yield();
 }
 

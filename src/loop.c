@@ -6,6 +6,7 @@
  * (platform.h); everything else lives in the portable core.
  */
 #include "internal.h"
+#include "atomic.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -273,7 +274,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
 void uv_library_shutdown(void) {
   static int done;
 
-  if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
+  if (uv__atomic_exchange(&done, 1))
     return;
   uv__threadpool_cleanup();
   uv__process_title_cleanup();

@@ -47,6 +47,7 @@
  * Lock order: pool_mutex, then a loop's wq_mutex.
  */
 #include "internal.h"
+#include "atomic.h"
 #include "threadpool.h"
 
 #include <stdio.h>
@@ -217,7 +218,7 @@ static int spin_for_work(void) {
   uv_mutex_unlock(&pool_mutex);
   for (i = 0; i < SPIN_ROUNDS; i++) {
     uv__thread_yield();
-    if (__atomic_load_n(&submit_seq, __ATOMIC_RELAXED) != seq)
+    if (uv__atomic_load_relaxed_u(&submit_seq) != seq)
       break;
   }
   uv_mutex_lock(&pool_mutex);
@@ -394,7 +395,7 @@ void uv__work_submit(uv_loop_t* loop, struct uv__work* w,
   if (!was_empty || idle_count != pool_nthreads)
     cpu = -1;
   uv__queue_insert_tail(&run_queue, &w->wq);
-  __atomic_store_n(&submit_seq, submit_seq + 1, __ATOMIC_RELAXED);
+  uv__atomic_store_relaxed_u(&submit_seq, submit_seq + 1);
   /* A spinning thread takes one item, not a burst: if work is queued
    * already, wake a sleeper too.  Leaving a burst to the spinner starves
    * it when the machine is busy, as its sched_yield() then hands the CPU

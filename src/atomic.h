@@ -1,0 +1,76 @@
+/* uvcore — the few atomic operations the portable core needs.
+ *
+ * Why not <stdatomic.h>: the public structs hold plain ints (their layout
+ * and types are part of the API), and MSVC's C mode has no usable
+ * stdatomic for them.  GCC and clang (MinGW and clang-cl included) get
+ * their builtins; MSVC gets the Interlocked intrinsics, which are full
+ * barriers, so every operation here is at least as strong as its name.
+ */
+#ifndef UV_SRC_ATOMIC_H
+#define UV_SRC_ATOMIC_H
+
+#if defined(__GNUC__) || defined(__clang__)
+
+static inline int uv__atomic_load_relaxed(const int* p) {
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+static inline int uv__atomic_load(const int* p) {
+  return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+static inline int uv__atomic_fetch_add(int* p, int v) {
+  return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
+static inline int uv__atomic_fetch_or(int* p, int v) {
+  return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
+}
+static inline int uv__atomic_fetch_and(int* p, int v) {
+  return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
+}
+static inline int uv__atomic_exchange(int* p, int v) {
+  return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+static inline unsigned int uv__atomic_load_relaxed_u(const unsigned int* p) {
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+static inline void uv__atomic_store_relaxed_u(unsigned int* p,
+                                              unsigned int v) {
+  __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+#elif defined(_MSC_VER)
+
+#include <intrin.h>
+
+/* int and long are both 32 bits on Windows. */
+static __inline int uv__atomic_load_relaxed(const int* p) {
+  return *(const volatile int*) p;
+}
+static __inline int uv__atomic_load(const int* p) {
+  return (int) _InterlockedOr((volatile long*) p, 0);
+}
+static __inline int uv__atomic_fetch_add(int* p, int v) {
+  return (int) _InterlockedExchangeAdd((volatile long*) p, v);
+}
+static __inline int uv__atomic_fetch_or(int* p, int v) {
+  return (int) _InterlockedOr((volatile long*) p, v);
+}
+static __inline int uv__atomic_fetch_and(int* p, int v) {
+  return (int) _InterlockedAnd((volatile long*) p, v);
+}
+static __inline int uv__atomic_exchange(int* p, int v) {
+  return (int) _InterlockedExchange((volatile long*) p, v);
+}
+static __inline unsigned int uv__atomic_load_relaxed_u(
+    const unsigned int* p) {
+  return *(const volatile unsigned int*) p;
+}
+static __inline void uv__atomic_store_relaxed_u(unsigned int* p,
+                                                unsigned int v) {
+  *(volatile unsigned int*) p = v;
+}
+
+#else
+# error "uvcore needs GCC/clang atomic builtins or MSVC's Interlocked intrinsics"
+#endif
+
+#endif /* UV_SRC_ATOMIC_H */
