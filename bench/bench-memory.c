@@ -243,19 +243,50 @@ static void acb(uv_async_t* a) {
 
 static uv_udp_t ua;
 static uv_udp_t ub;
-static uv_udp_send_t ureq[8];
-static unsigned unext;
 static struct sockaddr_in ub_addr;
+/* Send requests come from a free list and go back in their callback: a
+ * receive callback can answer many datagrams (one read batch) before any
+ * send callback runs, so a fixed rotation would reuse requests still in
+ * flight, which uvcore refuses (UV_EINVAL) and libuv silently corrupts. */
+#define UREQS 256
+static uv_udp_send_t ureq[UREQS];
+static uv_udp_send_t* ufree[UREQS];
+static unsigned nufree;
+static int ufree_ready;
 
 static void usend_cb(uv_udp_send_t* r, int s) {
-  (void) r;
   (void) s;
+  ufree[nufree++] = r;
+}
+
+static uv_udp_send_t* ureq_get(void) {
+  unsigned i;
+
+  if (!ufree_ready) {
+    for (i = 0; i < UREQS; i++)
+      ufree[nufree++] = &ureq[i];
+    ufree_ready = 1;
+  }
+  if (nufree == 0) {
+    fprintf(stderr, "bench-memory: more than %d UDP sends in flight\n", UREQS);
+    exit(1);
+  }
+  return ufree[--nufree];
+}
+
+static void usend(void) {
+  uv_buf_t buf;
+
+  buf = uv_buf_init(msg, 32);
+  if (uv_udp_send(ureq_get(), &ua, &buf, 1,
+                  (const struct sockaddr*) &ub_addr, usend_cb) != 0) {
+    fprintf(stderr, "bench-memory: uv_udp_send failed\n");
+    exit(1);
+  }
 }
 
 static void urecv(uv_udp_t* h, ssize_t n, const uv_buf_t* b,
                   const struct sockaddr* from, unsigned flags) {
-  uv_buf_t buf;
-
   (void) h;
   (void) b;
   (void) from;
@@ -263,9 +294,7 @@ static void urecv(uv_udp_t* h, ssize_t n, const uv_buf_t* b,
   if (n <= 0)
     return;
   if (++fired < want) {
-    buf = uv_buf_init(msg, 32);
-    uv_udp_send(&ureq[unext++ % 8], &ua, &buf, 1,
-                (const struct sockaddr*) &ub_addr, usend_cb);
+    usend();
   } else {
     uv_stop(&loop);
   }
@@ -309,13 +338,9 @@ static void async_allocs(unsigned long n) {
 }
 
 static void udp_allocs(unsigned long n) {
-  uv_buf_t buf;
-
   fired = 0;
   want = n;
-  buf = uv_buf_init(msg, 32);
-  uv_udp_send(&ureq[unext++ % 8], &ua, &buf, 1,
-              (const struct sockaddr*) &ub_addr, usend_cb);
+  usend();
   uv_run(&loop, UV_RUN_DEFAULT);
 }
 
