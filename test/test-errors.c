@@ -168,6 +168,31 @@ TEST(errors_translate_sys_error) {
   /* Already negative (already a UV_E* code): passed through. */
   ASSERT_EQ(uv_translate_sys_error(UV_EINVAL), UV_EINVAL);
   ASSERT_EQ(uv_translate_sys_error(0), 0);
+  /* More of the table: pipes, sharing, cancellation, disk, charset and
+   * sockets. */
+  ASSERT_EQ(uv_translate_sys_error(ERROR_NOACCESS), UV_EACCES);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_FILE_EXISTS), UV_EEXIST);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_BROKEN_PIPE), UV_EOF);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_NO_DATA), UV_EPIPE);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_SHARING_VIOLATION), UV_EBUSY);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_OPERATION_ABORTED), UV_ECANCELED);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_DIR_NOT_EMPTY), UV_ENOTEMPTY);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_INVALID_HANDLE), UV_EBADF);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_DISK_FULL), UV_ENOSPC);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_NO_UNICODE_TRANSLATION),
+            UV_ECHARSET);
+  ASSERT_EQ(uv_translate_sys_error(WSAECONNRESET), UV_ECONNRESET);
+  ASSERT_EQ(uv_translate_sys_error(WSAEADDRINUSE), UV_EADDRINUSE);
+  ASSERT_EQ(uv_translate_sys_error(WSAETIMEDOUT), UV_ETIMEDOUT);
+  ASSERT_EQ(uv_translate_sys_error(WSAENOTSOCK), UV_ENOTSOCK);
+  ASSERT_EQ(uv_translate_sys_error(WSAEMSGSIZE), UV_EMSGSIZE);
+  ASSERT_EQ(uv_translate_sys_error(WSAESHUTDOWN), UV_EPIPE);
+  ASSERT_EQ(uv_translate_sys_error(0x7FFFFFF0), UV_UNKNOWN);
+  ASSERT_EQ(uv_translate_sys_error(ERROR_SUCCESS), 0);
+  ASSERT_EQ(uv_translate_sys_error(UV_ENOENT), UV_ENOENT);
+  /* The translated codes have names and messages. */
+  ASSERT_STR_EQ(uv_err_name(uv_translate_sys_error(WSAECONNREFUSED)),
+                "ECONNREFUSED");
   return 0;
 #else
   ASSERT_EQ(uv_translate_sys_error(EINVAL), UV_EINVAL);

@@ -20,47 +20,6 @@ static void check_elapsed(const char* what, uint64_t t0, uint64_t min_ms,
   ASSERT_UINT64_LT(ms, max_ms);
 }
 
-TEST(win_translate_sys_error) {
-#ifndef _WIN32
-  RETURN_SKIP("Win32 and Winsock error codes exist on Windows only");
-#else
-  /* One table serves GetLastError() and WSAGetLastError(). */
-  ASSERT_EQ(uv_translate_sys_error(ERROR_FILE_NOT_FOUND), UV_ENOENT);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_PATH_NOT_FOUND), UV_ENOENT);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_ACCESS_DENIED), UV_EPERM);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_NOACCESS), UV_EACCES);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_ALREADY_EXISTS), UV_EEXIST);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_FILE_EXISTS), UV_EEXIST);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_BROKEN_PIPE), UV_EOF);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_NO_DATA), UV_EPIPE);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_SHARING_VIOLATION), UV_EBUSY);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_OPERATION_ABORTED), UV_ECANCELED);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_NOT_ENOUGH_MEMORY), UV_ENOMEM);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_DIR_NOT_EMPTY), UV_ENOTEMPTY);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_INVALID_PARAMETER), UV_EINVAL);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_INVALID_HANDLE), UV_EBADF);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_DISK_FULL), UV_ENOSPC);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_NO_UNICODE_TRANSLATION),
-            UV_ECHARSET);
-  ASSERT_EQ(uv_translate_sys_error(WSAECONNREFUSED), UV_ECONNREFUSED);
-  ASSERT_EQ(uv_translate_sys_error(WSAECONNRESET), UV_ECONNRESET);
-  ASSERT_EQ(uv_translate_sys_error(WSAEADDRINUSE), UV_EADDRINUSE);
-  ASSERT_EQ(uv_translate_sys_error(WSAEWOULDBLOCK), UV_EAGAIN);
-  ASSERT_EQ(uv_translate_sys_error(WSAETIMEDOUT), UV_ETIMEDOUT);
-  ASSERT_EQ(uv_translate_sys_error(WSAENOTSOCK), UV_ENOTSOCK);
-  ASSERT_EQ(uv_translate_sys_error(WSAEMSGSIZE), UV_EMSGSIZE);
-  ASSERT_EQ(uv_translate_sys_error(WSAESHUTDOWN), UV_EPIPE);
-  /* Unknown codes, success and codes that are already UV_E*. */
-  ASSERT_EQ(uv_translate_sys_error(0x7FFFFFF0), UV_UNKNOWN);
-  ASSERT_EQ(uv_translate_sys_error(ERROR_SUCCESS), 0);
-  ASSERT_EQ(uv_translate_sys_error(UV_ENOENT), UV_ENOENT);
-  /* The translated codes have names and messages. */
-  ASSERT_STR_EQ(uv_err_name(uv_translate_sys_error(WSAECONNREFUSED)),
-                "ECONNREFUSED");
-  return 0;
-#endif
-}
-
 /* Twenty 2 ms timers in a row.  With the default 15.6 ms tick they would
  * take over 300 ms; the loop asks for 1 ms resolution around short waits.
  * None fires early (the loop clock counts whole milliseconds, so "2 ms"
