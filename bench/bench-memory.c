@@ -252,7 +252,6 @@ static struct sockaddr_in ub_addr;
 static uv_udp_send_t ureq[UREQS];
 static uv_udp_send_t* ufree[UREQS];
 static unsigned nufree;
-static int ufree_ready;
 
 static void usend_cb(uv_udp_send_t* r, int s) {
   (void) s;
@@ -260,13 +259,6 @@ static void usend_cb(uv_udp_send_t* r, int s) {
 }
 
 static uv_udp_send_t* ureq_get(void) {
-  unsigned i;
-
-  if (!ufree_ready) {
-    for (i = 0; i < UREQS; i++)
-      ufree[nufree++] = &ureq[i];
-    ufree_ready = 1;
-  }
   if (nufree == 0) {
     fprintf(stderr, "bench-memory: more than %d UDP sends in flight\n", UREQS);
     exit(1);
@@ -383,6 +375,8 @@ static void allocs(void) {
   len = (int) sizeof(ub_addr);
   uv_udp_getsockname(&ub, (struct sockaddr*) &ub_addr, &len);
   uv_udp_recv_start(&ub, alloc_small, urecv);
+  for (nufree = 0; nufree < UREQS; nufree++)
+    ufree[nufree] = &ureq[nufree];
   measure("udp-send+recv", "datagram", udp_allocs);
   measure("fs-stat-async", "request", stat_allocs);
   exit(0);
