@@ -51,19 +51,6 @@ log=$build/wine-ctest.log
 set +e
 (cd "$build" && ctest -j "$jobs" --output-on-failure "$@") 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-# Under Wine a test process is sometimes (one test in about every second
-# full run) seen to end within 0.2 s with no output at all, not even the
-# runner's first TAP line, and never again on a rerun.  Such tests run once more, on their own, and are named here,
-# so a flake is visible rather than hidden; a test that fails twice fails
-# the stage.
-retried=""
-if [ "$status" -ne 0 ]; then
-  retried=$(sed -n 's/^[[:space:]]*[0-9]* - \(.*\) (\(Failed\|Timeout\|SEGFAULT\|Exception\|Child aborted\|Not Run\))$/\1/p' "$log" | tr '\n' ' ')
-  echo "wine-suite: re-running on their own: $retried"
-  (cd "$build" && ctest -j 1 --output-on-failure --rerun-failed) 2>&1 |
-    tee "$log.rerun"
-  status=${PIPESTATUS[0]}
-fi
 set -e
 wineserver -k || true
 
@@ -72,12 +59,10 @@ failed=$(sed -n 's/.* \([0-9]*\) tests failed out of .*/\1/p' "$log" | tail -1)
 skipped=$(grep -c ' (Skipped)$' "$log" || true)
 total=${total:-0}
 failed=${failed:-0}
-if [ -n "$retried" ]; then
-  if [ "$status" -eq 0 ]; then
-    echo "wine-suite: failed the first time, passed alone: $retried"
-  fi
-  failed=$(sed -n 's/.* \([0-9]*\) tests failed out of .*/\1/p' "$log.rerun" | tail -1)
-  failed=${failed:-0}
+# Starts that wine-run.sh had to repeat (the program never ran).
+restarts=$(grep -c '^wine-run: no output' "$build/Testing/Temporary/LastTest.log" 2>/dev/null || true)
+if [ "${restarts:-0}" -gt 0 ]; then
+  echo "wine-suite: ${restarts} test start(s) repeated by wine-run.sh (no output, program never ran)"
 fi
 echo "wine-suite: ${total} run, $((total - failed - skipped)) passed," \
      "${skipped} skipped, ${failed} failed ($(( $(date +%s) - start )) s)"
