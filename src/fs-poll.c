@@ -6,9 +6,11 @@
  * The traps:
  * - A stat() a pool thread has taken cannot be called back.  Stopping only
  *   forgets the answer; closing waits for it, and the close callback is
- *   held back until the request is home and our timer closed, so that when
+ *   held back until the request is home and our timer gone, so that when
  *   the user's close callback runs nothing of the handle is left in the
- *   loop (uv_loop_close() right after it succeeds).
+ *   loop (uv_loop_close() right after it succeeds).  The timer is closed
+ *   in place, not through the closing phase: with no stat in flight the
+ *   close callback comes in the same loop iteration, as libuv's does.
  * - The handle's private part is one pointer.  It points to a context made
  *   on the first start (the timer, the request, the last result) that lives
  *   until the handle closes; stop/start reuse it.  A generation number tells
@@ -129,20 +131,16 @@ static void timer_cb(uv_timer_t* timer) {
     report(ctx, err, NULL);  /* e.g. UV_ENOMEM; tried again next tick */
 }
 
-static void timer_closed(uv_handle_t* timer) {
-  struct uv__fs_poll_ctx* ctx;
-  uv_fs_poll_t* h;
-
-  ctx = uv__container_of(timer, struct uv__fs_poll_ctx, timer);
-  h = ctx->handle;
-  h->priv.ctx = NULL;
+static void release(struct uv__fs_poll_ctx* ctx) {
+  uv__close_internal_timer(&ctx->timer);
+  ctx->handle->priv.ctx = NULL;
   uv__free(ctx->path);
   uv__free(ctx);
-  uv__make_close_pending((uv_handle_t*) h);
 }
 
 static void stat_done(uv_fs_t* req) {
   struct uv__fs_poll_ctx* ctx;
+  uv_fs_poll_t* h;
   uv_stat_t st;
   int result;
   int err;
@@ -154,7 +152,9 @@ static void stat_done(uv_fs_t* req) {
   ctx->in_flight = 0;
 
   if (ctx->closing) {
-    uv_close((uv_handle_t*) &ctx->timer, timer_closed);
+    h = ctx->handle;
+    release(ctx);
+    uv__make_close_pending((uv_handle_t*) h);
     return;
   }
   if (!ctx->active)
@@ -275,8 +275,10 @@ int uv__fs_poll_close(uv_fs_poll_t* h) {
   ctx = h->priv.ctx;
   if (ctx == NULL)
     return 1;
+  if (!ctx->in_flight) {
+    release(ctx);
+    return 1;
+  }
   ctx->closing = 1;
-  if (!ctx->in_flight)
-    uv_close((uv_handle_t*) &ctx->timer, timer_closed);
   return 0;
 }

@@ -71,6 +71,13 @@ static void finish_close(uv_handle_t* h) {
     h->hpriv.close_cb(h);
 }
 
+void uv__close_internal_timer(uv_timer_t* h) {
+  h->flags |= UV__H_CLOSING;
+  h->hpriv.close_cb = NULL;
+  uv__timer_close(h);
+  finish_close((uv_handle_t*) h);
+}
+
 /* The list is detached first: close callbacks may close more handles,
  * which then wait for the next iteration. */
 void uv__run_closing_handles(uv_loop_t* loop) {

@@ -145,6 +145,9 @@ static inline int uv__poll_time_left(const uv_loop_t* loop, int* timeout,
 void uv__run_closing_handles(uv_loop_t* loop);
 /* Queues a handle whose uv_close() was deferred for the closing phase. */
 void uv__make_close_pending(uv_handle_t* h);
+/* Closes a library-owned timer at once, with no callback, so the handle
+ * that owns it need not wait a loop iteration for its close. */
+void uv__close_internal_timer(uv_timer_t* h);
 
 /* ---- portable subsystems ---------------------------------------------- */
 void uv__run_timers(uv_loop_t* loop);

@@ -348,6 +348,39 @@ TEST(fs_poll_close_in_flight) {
   return 0;
 }
 
+/* Stopped after its first answer, then closed with no stat in flight: the
+ * close callback comes in the next single loop iteration (libuv's timing;
+ * a program that runs UV_RUN_ONCE once after uv_close counts on it). */
+static void count_cb(uv_fs_poll_t* h, int status, const uv_stat_t* prev,
+                     const uv_stat_t* curr) {
+  (void) h;
+  (void) prev;
+  (void) curr;
+  ASSERT_EQ(status, UV_ENOENT);
+  poll_calls++;
+}
+
+TEST(fs_poll_close_after_stop_one_iteration) {
+  uv_loop_t loop;
+  uv_fs_poll_t h;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_fs_poll_init(&loop, &h));
+  poll_calls = 0;
+  close_cb_calls = 0;
+  ASSERT_OK(uv_fs_poll_start(&h, count_cb, "no/such/uvcore/path", 100));
+  uv_run(&loop, UV_RUN_ONCE);
+  ASSERT_EQ(poll_calls, 1);
+  ASSERT_OK(uv_fs_poll_stop(&h));
+  uv_run(&loop, UV_RUN_ONCE);
+  uv_close((uv_handle_t*) &h, closed_cb);
+  uv_run(&loop, UV_RUN_ONCE);
+  ASSERT_EQ(close_cb_calls, 1);
+  ASSERT_EQ(poll_calls, 1);
+  ASSERT_OK(uv_loop_close(&loop));
+  return 0;
+}
+
 /* Closed from inside its own callback, between two polls. */
 static void close_self_cb(uv_fs_poll_t* h, int status, const uv_stat_t* prev,
                           const uv_stat_t* curr) {

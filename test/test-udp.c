@@ -386,6 +386,61 @@ TEST(udp_recvmmsg_burst) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* A recvmmsg buffer with room for 20 datagrams takes 20 per alloc_cb, even
+ * past the per-event read budget: 40 queued datagrams cost two alloc_cb
+ * calls when the handle closes at the 40th (libuv's own test counts them). */
+
+static int mm_allocs;
+static int mm_recv;
+
+static void mm_alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  (void) h;
+  (void) suggested;
+  buf->base = malloc(20 * 65536);
+  ASSERT_NOT_NULL(buf->base);
+  buf->len = 20 * 65536;
+  mm_allocs++;
+}
+
+static void mm_recv_cb(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
+                       const struct sockaddr* addr, unsigned flags) {
+  (void) addr;
+  if (flags & UV_UDP_MMSG_FREE) {
+    free(buf->base);
+    return;
+  }
+  ASSERT(flags & UV_UDP_MMSG_CHUNK);
+  ASSERT_EQ(nread, 4);
+  if (++mm_recv == 40)
+    uv_close((uv_handle_t*) h, NULL);
+}
+
+TEST(udp_recvmmsg_allocs_per_batch) {
+  struct sockaddr_storage dst;
+  uv_loop_t loop;
+  uv_udp_t rx;
+  uv_udp_t tx;
+  uv_buf_t b;
+  int i;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_udp_init_ex(&loop, &rx, AF_INET | UV_UDP_RECVMMSG));
+  bind_loopback4(&rx, 0);
+  dst = bound_addr(&rx);
+  ASSERT_OK(uv_udp_init(&loop, &tx));
+  b = uv_buf_init("PING", 4);
+  for (i = 0; i < 40; i++)
+    ASSERT_EQ(uv_udp_try_send(&tx, &b, 1, (const struct sockaddr*) &dst), 4);
+  ASSERT_OK(uv_udp_recv_start(&rx, mm_alloc_cb, mm_recv_cb));
+  uv_close((uv_handle_t*) &tx, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(mm_recv, 40);
+  ASSERT_EQ(mm_allocs, 2);
+  ASSERT_OK(uv_loop_close(&loop));
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* alloc_cb returning an empty buffer gives UV_ENOBUFS. */
 
 static int nb_calls;

@@ -14,10 +14,7 @@
 /* Stream state bits in flags (type-specific range, >= 0x100). */
 #define UV__STREAM_READABLE        0x0100
 #define UV__STREAM_WRITABLE        0x0200
-/* write(2) may block: the descriptor is in blocking mode (a tty or pipe
- * shared with other processes, or uv_stream_set_blocking), so writes are
- * carried out to the end inside uv_write instead of waiting for POLLOUT. */
-#define UV__STREAM_BLOCKING_WRITES 0x0400
+#define UV__STREAM_ACCEPT_PAUSED   0x0400   /* a connection waits for uv_accept */
 #define UV__STREAM_READING         0x0800   /* uv_read_start in effect */
 #define UV__STREAM_SHUTTING        0x1000   /* uv_shutdown accepted, not done */
 #define UV__STREAM_SHUT            0x2000   /* write side shut down */
@@ -27,7 +24,12 @@
 #define UV__STREAM_BOUND           0x20000
 #define UV__STREAM_TCP_NODELAY     0x40000  /* applied again when the socket */
 #define UV__STREAM_TCP_KEEPALIVE   0x80000  /* is created lazily */
-#define UV__STREAM_ACCEPT_PAUSED   0x100000 /* a connection waits for uv_accept */
+/* write(2) may block: the descriptor is in blocking mode (a tty or pipe
+ * shared with other processes, or uv_stream_set_blocking), so writes are
+ * carried out to the end inside uv_write instead of waiting for POLLOUT.
+ * The value is libuv's: its test suite reads this bit of a uv_tty_t's flags
+ * to tell whether a terminal was reopened. */
+#define UV__STREAM_BLOCKING_WRITES 0x100000
 #define UV__STREAM_ABSTRACT        0x200000 /* pipe bound to a Linux abstract name */
 #define UV__STREAM_SOCKET          0x400000 /* fd is a socket: send(MSG_NOSIGNAL) */
 /* Writes may raise SIGPIPE: a FIFO, or a descriptor we could not classify.

@@ -772,9 +772,11 @@ static int read_one(uv_udp_t* h, uv_buf_t* buf) {
   return 1;
 }
 
-/* Up to `max` datagrams with one recvmmsg, each into its own 64 KiB chunk
- * of buf; then the buffer is handed back with UV_UDP_MMSG_FREE. */
-static int read_many(uv_udp_t* h, uv_buf_t* buf, unsigned int max) {
+/* As many datagrams as buf has 64 KiB chunks for (at most a batch), with one
+ * recvmmsg; then the buffer is handed back with UV_UDP_MMSG_FREE.  The read
+ * budget is not used to shorten the call: a buffer sized for N datagrams
+ * gets up to N, one alloc_cb per N (libuv's count, which its tests check). */
+static int read_many(uv_udp_t* h, uv_buf_t* buf) {
   struct sockaddr_storage peers[UV__UDP_BATCH];
   struct mmsghdr msgs[UV__UDP_BATCH];
   uv_buf_t chunks[UV__UDP_BATCH];
@@ -787,8 +789,6 @@ static int read_many(uv_udp_t* h, uv_buf_t* buf, unsigned int max) {
   n = (unsigned int) (buf->len / UV__UDP_DGRAM_MAX);
   if (n > UV__UDP_BATCH)
     n = UV__UDP_BATCH;
-  if (n > max)
-    n = max;
   for (k = 0; k < (int) n; k++) {
     chunks[k] = uv_buf_init(buf->base + (size_t) k * UV__UDP_DGRAM_MAX,
                             UV__UDP_DGRAM_MAX);
@@ -847,8 +847,8 @@ static void drain_errqueue(uv_udp_t* h) {
 }
 
 static void read_datagrams(uv_udp_t* h) {
-  unsigned int budget;
   uv_buf_t buf;
+  int budget;
   int n;
 
   budget = UV__UDP_READ_BUDGET;
@@ -862,12 +862,12 @@ static void read_datagrams(uv_udp_t* h) {
       return;
     }
     if (uv_udp_using_recvmmsg(h) && buf.len >= 2 * (size_t) UV__UDP_DGRAM_MAX)
-      n = read_many(h, &buf, budget);
+      n = read_many(h, &buf);
     else
       n = read_one(h, &buf);
     if (n < 0)
       return;
-    budget -= (unsigned int) n;
+    budget -= n;
   }
 }
 
