@@ -594,6 +594,61 @@ static void ts_send_cb(uv_udp_send_t* req, int status) {
   uv_close((uv_handle_t*) req->handle, NULL);
 }
 
+/* The scope id of the first interface with a link-local IPv6 address of
+ * its own, or 0 when there is none. */
+static unsigned int first_link_local_scope(void) {
+  uv_interface_address_t* ifs;
+  unsigned int scope;
+  int n;
+  int i;
+
+  if (uv_interface_addresses(&ifs, &n))
+    return 0;
+  scope = 0;
+  for (i = 0; i < n && scope == 0; i++)
+    if (ifs[i].address.address6.sin6_family == AF_INET6 &&
+        IN6_IS_ADDR_LINKLOCAL(&ifs[i].address.address6.sin6_addr))
+      scope = ifs[i].address.address6.sin6_scope_id;
+  uv_free_interface_addresses(ifs, n);
+  return scope;
+}
+
+/* A link-local destination given without an interface (sin6_scope_id 0)
+ * gets the first interface with a link-local address, as in libuv >= 1.47;
+ * the kernel alone refuses it with EINVAL. */
+TEST(udp_connect_link_local_without_scope) {
+#if UV_VERSION_HEX < 0x012F00
+  RETURN_SKIP("libuv < 1.47 leaves the scope id to the caller");
+#else
+  struct sockaddr_in6 dst;
+  struct sockaddr_in6 peer;
+  unsigned int scope;
+  uv_loop_t loop;
+  uv_udp_t h;
+  int len;
+
+  scope = first_link_local_scope();
+  if (scope == 0)
+    RETURN_SKIP("no interface with an IPv6 link-local address");
+
+  ASSERT_OK(uv_ip6_addr("fe80::bad:babe", 1337, &dst));
+  ASSERT_EQ(dst.sin6_scope_id, 0);
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_udp_init(&loop, &h));
+  ASSERT_OK(uv_udp_connect(&h, (const struct sockaddr*) &dst));
+  len = (int) sizeof(peer);
+  ASSERT_OK(uv_udp_getpeername(&h, (struct sockaddr*) &peer, &len));
+  ASSERT_EQ(peer.sin6_family, AF_INET6);
+  ASSERT_MEM_EQ(&peer.sin6_addr, &dst.sin6_addr, sizeof(dst.sin6_addr));
+  ASSERT_EQ(peer.sin6_scope_id, scope);
+  /* The caller's address is left as it was. */
+  ASSERT_EQ(dst.sin6_scope_id, 0);
+  uv_close((uv_handle_t*) &h, NULL);
+  close_loop_and_check(&loop);
+  return 0;
+#endif
+}
+
 TEST(udp_try_send) {
   struct sockaddr_storage dst;
   struct sockaddr* addrs[3];

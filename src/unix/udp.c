@@ -371,6 +371,7 @@ static int maybe_bind(uv_udp_t* h, int domain, unsigned int flags) {
 }
 
 int uv_udp_connect(uv_udp_t* h, const struct sockaddr* addr) {
+  struct sockaddr_in6 scoped;
   struct sockaddr unspec;
   socklen_t len;
   int err;
@@ -402,6 +403,7 @@ int uv_udp_connect(uv_udp_t* h, const struct sockaddr* addr) {
   err = maybe_bind(h, addr->sa_family, 0);
   if (err)
     return err;
+  addr = uv__ip6_link_local_scope(addr, &scoped);
   do
     r = connect(h->io_watcher.fd, addr, len);
   while (r == -1 && errno == EINTR);
