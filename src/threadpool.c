@@ -88,6 +88,8 @@ static struct uv__queue parked;
 static unsigned int slow_running;
 static unsigned int slow_limit;
 static int atfork_registered;
+/* Posted by each new thread once it runs (see pool_init). */
+static uv_sem_t pool_ready;
 /* The item this thread submitted last, until its done callback (see
  * uv__work_in_flight); submissions and completions both happen on the
  * loop's thread. */
@@ -238,6 +240,7 @@ static void worker(void* arg) {
   /* The name libuv gives its pool threads: tools (top -H, perf, gdb) and
    * programs that look for them by name find ours the same way. */
   uv_thread_setname("libuv-worker");
+  uv_sem_post(&pool_ready);
   slow = 0;
   streak = 0;
   uv_mutex_lock(&pool_mutex);
@@ -335,6 +338,10 @@ static void pool_init(void) {
   n = pool_size_from_env();
   pool_threads = uv__calloc(n, sizeof(pool_threads[0]));
   pool_nthreads = 0;
+  if (pool_threads != NULL && uv_sem_init(&pool_ready, 0) != 0) {
+    uv__free(pool_threads);
+    pool_threads = NULL;
+  }
   if (pool_threads != NULL) {
     /* A thread that fails to start (limits, memory) shrinks the pool; an
      * empty pool still works, running work inline in uv__work_submit.
@@ -350,6 +357,14 @@ static void pool_init(void) {
       }
       pool_nthreads++;
     }
+    /* The first submit returns only once every thread runs: a fork() right
+     * after it then finds the threads idle, not half started inside the C
+     * library or an allocator whose locks the child would inherit held
+     * (seen with AddressSanitizer: the child's new pool deadlocked in
+     * malloc in 1 run of 4 of libuv's fork_threadpool_queue_work_simple). */
+    for (i = 0; i < pool_nthreads; i++)
+      uv_sem_wait(&pool_ready);
+    uv_sem_destroy(&pool_ready);
   }
   /* The threads already run and read the limit under the lock. */
   uv_mutex_lock(&pool_mutex);
