@@ -7,18 +7,25 @@
  *               wake-ups (two per round trip) per second;
  *   pummel      one thread calls uv_async_send N times as fast as it can
  *               while the loop runs: sends coalesce, so what is measured is
- *               the sender's cost per send (and how few callbacks result).
+ *               the sender's cost per send (and how few callbacks result);
+ *   callbacks   the other side of the same flood, as libuv's own
+ *               benchmark-async-pummel measures it: one thread sends
+ *               without pause until the loop has run N callbacks; counts
+ *               callbacks per second, i.e. how promptly a flooded handle
+ *               is still served.
  *
  * Public API only: builds against uvcore and against libuv.
  *
  * Usage: bench-async pingpong <threads> [round trips] [rounds]
  *        bench-async pummel [sends] [rounds]
+ *        bench-async callbacks [callbacks] [rounds]
  *
  * compare: pp1 pingpong 1 5000 3
  * compare: pp2 pingpong 2 10000 3
  * compare: pp4 pingpong 4 20000 3
  * compare: pp8 pingpong 8 20000 3
  * compare: pummel pummel 100000000 3
+ * compare: pummel-cb callbacks 200000 3
  */
 #include "bench-common.h"
 
@@ -122,6 +129,56 @@ static int run_pummel(int argc, char** argv) {
   return uv_loop_close(&loop) != 0;
 }
 
+static unsigned long flood_wanted;
+static unsigned long flood_cbs;
+static uv_async_t flood_async;
+static volatile int flood_stop;
+
+static void flood_cb(uv_async_t* h) {
+  (void) h;
+  if (++flood_cbs == flood_wanted) {
+    flood_stop = 1;
+    uv_stop(&loop);
+  }
+}
+
+static void flood_thread(void* arg) {
+  (void) arg;
+  while (!flood_stop)
+    uv_async_send(&flood_async);
+}
+
+static int run_callbacks(int argc, char** argv) {
+  uint64_t times[64];
+  uv_thread_t tid;
+  uint64_t t0;
+  int rounds;
+  int i;
+
+  flood_wanted = bench_n(argc > 2 ? strtoul(argv[2], NULL, 10) : 200000);
+  rounds = bench_rounds(argc > 3 ? atoi(argv[3]) : 5);
+  if (flood_wanted == 0 || rounds < 1 || rounds > 64)
+    return 2;
+  if (uv_async_init(&loop, &flood_async, flood_cb) != 0)
+    return 1;
+  for (i = 0; i < rounds; i++) {
+    flood_stop = 0;
+    flood_cbs = 0;
+    t0 = uv_hrtime();
+    if (uv_thread_create(&tid, flood_thread, NULL) != 0)
+      return 1;
+    uv_run(&loop, UV_RUN_DEFAULT);
+    times[i] = uv_hrtime() - t0;
+    uv_thread_join(&tid);
+    printf("round %d: %.2f ms for %lu callbacks\n", i + 1, times[i] / 1e6,
+           flood_cbs);
+  }
+  bench_report(times, rounds, (double) flood_wanted, "callbacks");
+  uv_close((uv_handle_t*) &flood_async, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  return uv_loop_close(&loop) != 0;
+}
+
 int main(int argc, char** argv) {
   uint64_t times[64];
   uint64_t t0;
@@ -133,6 +190,8 @@ int main(int argc, char** argv) {
     return 1;
   if (argc > 1 && strcmp(argv[1], "pummel") == 0)
     return run_pummel(argc, argv);
+  if (argc > 1 && strcmp(argv[1], "callbacks") == 0)
+    return run_callbacks(argc, argv);
   if (argc < 3 || strcmp(argv[1], "pingpong") != 0)
     return 2;
   nthreads = atoi(argv[2]);
