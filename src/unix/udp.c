@@ -779,6 +779,20 @@ static int read_one(uv_udp_t* h, uv_buf_t* buf) {
   return 1;
 }
 
+/* Asks alloc_cb for a buffer to receive into: 0 when there is one, -1 when
+ * the callback stopped reading or gave none (reported as UV_ENOBUFS). */
+static int get_recv_buffer(uv_udp_t* h, uv_buf_t* buf) {
+  *buf = uv_buf_init(NULL, 0);
+  h->priv.alloc_cb((uv_handle_t*) h, UV__UDP_DGRAM_MAX, buf);
+  if (!reading(h))
+    return -1;  /* alloc_cb stopped or closed the handle */
+  if (buf->base == NULL || buf->len == 0) {
+    h->priv.recv_cb(h, UV_ENOBUFS, buf, NULL, 0);
+    return -1;
+  }
+  return 0;
+}
+
 /* As many datagrams as buf has 64 KiB chunks for (at most a batch), with one
  * recvmmsg; then the buffer is handed back with UV_UDP_MMSG_FREE.  The read
  * budget is not used to shorten the call: a buffer sized for N datagrams
@@ -863,14 +877,8 @@ static void read_errqueue(uv_udp_t* h) {
     deliver = reading(h);
 #endif
     if (deliver) {
-      buf = uv_buf_init(NULL, 0);
-      h->priv.alloc_cb((uv_handle_t*) h, UV__UDP_DGRAM_MAX, &buf);
-      if (!reading(h))
-        return;  /* alloc_cb stopped or closed the handle */
-      if (buf.base == NULL || buf.len == 0) {
-        h->priv.recv_cb(h, UV_ENOBUFS, &buf, NULL, 0);
+      if (get_recv_buffer(h, &buf))
         return;
-      }
       iov.iov_base = buf.base;
       iov.iov_len = buf.len;
     } else {
@@ -929,14 +937,8 @@ static void read_datagrams(uv_udp_t* h) {
 
   budget = UV__UDP_READ_BUDGET;
   while (budget > 0 && reading(h)) {
-    buf = uv_buf_init(NULL, 0);
-    h->priv.alloc_cb((uv_handle_t*) h, UV__UDP_DGRAM_MAX, &buf);
-    if (!reading(h))
-      return;  /* alloc_cb stopped or closed the handle */
-    if (buf.base == NULL || buf.len == 0) {
-      h->priv.recv_cb(h, UV_ENOBUFS, &buf, NULL, 0);
+    if (get_recv_buffer(h, &buf))
       return;
-    }
     if (uv_udp_using_recvmmsg(h) && buf.len >= 2 * (size_t) UV__UDP_DGRAM_MAX)
       n = read_many(h, &buf);
     else
