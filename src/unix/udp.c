@@ -36,9 +36,6 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
-#if defined(__linux__)
-# include <linux/errqueue.h>
-#endif
 
 /* The largest datagram: the size alloc_cb is asked for, and the stride of
  * the chunks a recvmmsg buffer is cut into. */
@@ -296,15 +293,11 @@ int uv_udp_bind(uv_udp_t* h, const struct sockaddr* addr,
   fd = h->io_watcher.fd;
 
   if (flags & UV_UDP_LINUX_RECVERR) {
-#if defined(__linux__)
-    if (addr->sa_family == AF_INET6)
-      err = set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVERR, 1);
-    else
-      err = set_int_opt(fd, IPPROTO_IP, IP_RECVERR, 1);
-    if (err)
+    err = uv__udp_recverr_enable(fd, addr->sa_family);
+    if (err < 0)
       goto fail;
-    h->flags |= UV__UDP_RECVERR;
-#endif
+    if (err == 1)
+      h->flags |= UV__UDP_RECVERR;
   }
   err = set_reuse(fd, flags);
   if (err)
@@ -840,19 +833,6 @@ static int read_many(uv_udp_t* h, uv_buf_t* buf) {
   return r;
 }
 
-#if defined(__linux__)
-/* The ICMP report that IP_RECVERR attached to an error-queue message. */
-static const struct sock_extended_err* icmp_report(struct msghdr* m) {
-  struct cmsghdr* c;
-
-  for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c))
-    if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
-        (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
-      return (const struct sock_extended_err*) CMSG_DATA(c);
-  return NULL;
-}
-#endif
-
 /* Reads what IP_RECVERR queued (the queue keeps POLLERR raised until it is
  * empty).  While receiving, each report goes to recv_cb as libuv 1.52
  * delivers it: nread the error, addr the node that sent the ICMP message,
@@ -861,21 +841,18 @@ static const struct sock_extended_err* icmp_report(struct msghdr* m) {
  * that the same ICMP message set was reported by the ordinary read before
  * this.  Not receiving, the queue is only emptied. */
 static void read_errqueue(uv_udp_t* h) {
+  struct uv__udp_icmp_report report;
+  const struct sockaddr* from;
   char scratch[256];
-  char ctl[512];
-  struct sockaddr_storage dest;
-  struct msghdr m;
   struct iovec iov;
+  unsigned int flags;
   uv_buf_t buf;
-  ssize_t n;
   int deliver;
+  int err;
   int i;
 
   for (i = 0; i < UV__UDP_READ_BUDGET && h->io_watcher.fd != -1; i++) {
-    deliver = 0;
-#if defined(__linux__)
     deliver = reading(h);
-#endif
     if (deliver) {
       if (get_recv_buffer(h, &buf))
         return;
@@ -885,48 +862,27 @@ static void read_errqueue(uv_udp_t* h) {
       iov.iov_base = scratch;
       iov.iov_len = sizeof(scratch);
     }
-    memset(&m, 0, sizeof(m));
-    m.msg_name = &dest;
-    m.msg_namelen = sizeof(dest);
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = ctl;
-    m.msg_controllen = sizeof(ctl);
-#if defined(MSG_ERRQUEUE)
-    do
-      n = recvmsg(h->io_watcher.fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
-    while (n == -1 && errno == EINTR);
-#else
-    n = -1;
-    errno = EAGAIN;
-#endif
-    if (n == -1) {
+    err = uv__udp_errqueue_recv(h->io_watcher.fd, &iov, &report);
+    if (err) {
       if (deliver)
-        recv_failed(h, &buf, errno);
+        recv_failed(h, &buf, -err);
       return;
     }
-#if defined(__linux__)
-    if (deliver) {
-      const struct sock_extended_err* ee;
-      const struct sockaddr* from;
-      unsigned int flags;
-
-      ee = icmp_report(&m);
-      if (ee == NULL) {
-        /* Not an ICMP report (nothing here asks for others): the buffer
-         * goes back unused. */
-        h->priv.recv_cb(h, 0, &buf, NULL, 0);
-        continue;
-      }
-      from = SO_EE_OFFENDER(ee);
-      if (from->sa_family != AF_INET && from->sa_family != AF_INET6)
-        from = NULL;
-      flags = UV_UDP_LINUX_RECVERR;
-      if (m.msg_flags & MSG_TRUNC)
-        flags |= UV_UDP_PARTIAL;
-      h->priv.recv_cb(h, -(ssize_t) ee->ee_errno, &buf, from, flags);
+    if (!deliver)
+      continue;
+    if (report.err == 0) {
+      /* Not an ICMP report (nothing here asks for others): the buffer
+       * goes back unused. */
+      h->priv.recv_cb(h, 0, &buf, NULL, 0);
+      continue;
     }
-#endif
+    from = (const struct sockaddr*) &report.from;
+    if (from->sa_family != AF_INET && from->sa_family != AF_INET6)
+      from = NULL;
+    flags = UV_UDP_LINUX_RECVERR;
+    if (report.truncated)
+      flags |= UV_UDP_PARTIAL;
+    h->priv.recv_cb(h, -(ssize_t) report.err, &buf, from, flags);
   }
 }
 
