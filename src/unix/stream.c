@@ -725,8 +725,11 @@ static void stream_read(uv_stream_t* s) {
     }
     read_cb(s, n, &buf);
     if ((size_t) n < len) {
-      /* drained: the kernel had less than we asked for */
-      s->flags |= UV__STREAM_READ_PARTIAL;
+      /* Drained: the kernel had less than we asked for.  Not so when the
+       * read brought descriptors: a Unix socket ends a read at each message
+       * that carries some, with more possibly queued behind it. */
+      if (!ipc || msg.msg_controllen == 0)
+        s->flags |= UV__STREAM_READ_PARTIAL;
       return;
     }
   }
