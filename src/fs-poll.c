@@ -31,6 +31,7 @@ struct uv__fs_poll_ctx {
   unsigned int gen;                /* bumped by each start */
   unsigned int req_gen;            /* the start the request in flight is for */
   int in_flight;
+  int in_cb;                       /* the user's callback is running */
   int active;
   int closing;
   int seen;                        /* a result arrived since the start */
@@ -86,6 +87,22 @@ static void schedule(struct uv__fs_poll_ctx* ctx) {
                  ctx->interval - elapsed % ctx->interval, 0);
 }
 
+static void release(struct uv__fs_poll_ctx* ctx) {
+  uv__close_internal_timer(&ctx->timer);
+  ctx->handle->priv.ctx = NULL;
+  uv__free(ctx->path);
+  uv__free(ctx);
+}
+
+/* The deferred end of a close: the handle goes to the closing phase. */
+static void finish_close(struct uv__fs_poll_ctx* ctx) {
+  uv_fs_poll_t* h;
+
+  h = ctx->handle;
+  release(ctx);
+  uv__make_close_pending((uv_handle_t*) h);
+}
+
 /* Reports a result to the handle if it is news: the first error, an error
  * that changed, the recovery from an error, or a changed stat.  The first
  * good result after a start only sets the baseline. */
@@ -97,6 +114,7 @@ static void report(struct uv__fs_poll_ctx* ctx, int result,
   int news;
 
   gen = ctx->gen;
+  ctx->in_cb = 1;
   if (result < 0) {
     news = !ctx->seen || ctx->status != result;
     ctx->seen = 1;
@@ -112,10 +130,16 @@ static void report(struct uv__fs_poll_ctx* ctx, int result,
     if (news)
       ctx->cb(ctx->handle, 0, &prev, cur);
   }
+  ctx->in_cb = 0;
 
   /* The callback may have stopped, restarted or closed the handle; a
-   * restart has already submitted its own stat. */
-  if (ctx->active && !ctx->closing && ctx->gen == gen && !ctx->in_flight)
+   * restart has already submitted its own stat, which a close waits for. */
+  if (ctx->closing) {
+    if (!ctx->in_flight)
+      finish_close(ctx);
+    return;
+  }
+  if (ctx->active && ctx->gen == gen && !ctx->in_flight)
     schedule(ctx);
 }
 
@@ -131,16 +155,9 @@ static void timer_cb(uv_timer_t* timer) {
     report(ctx, err, NULL);  /* e.g. UV_ENOMEM; tried again next tick */
 }
 
-static void release(struct uv__fs_poll_ctx* ctx) {
-  uv__close_internal_timer(&ctx->timer);
-  ctx->handle->priv.ctx = NULL;
-  uv__free(ctx->path);
-  uv__free(ctx);
-}
 
 static void stat_done(uv_fs_t* req) {
   struct uv__fs_poll_ctx* ctx;
-  uv_fs_poll_t* h;
   uv_stat_t st;
   int result;
   int err;
@@ -152,9 +169,7 @@ static void stat_done(uv_fs_t* req) {
   ctx->in_flight = 0;
 
   if (ctx->closing) {
-    h = ctx->handle;
-    release(ctx);
-    uv__make_close_pending((uv_handle_t*) h);
+    finish_close(ctx);
     return;
   }
   if (!ctx->active)
@@ -275,7 +290,7 @@ int uv__fs_poll_close(uv_fs_poll_t* h) {
   ctx = h->priv.ctx;
   if (ctx == NULL)
     return 1;
-  if (!ctx->in_flight) {
+  if (!ctx->in_flight && !ctx->in_cb) {
     release(ctx);
     return 1;
   }

@@ -167,10 +167,18 @@ TEST(pipe_echo_abstract) {
   ASSERT_OK(uv_pipe_getsockname(&pe_server, got, &len));
   ASSERT_UINT64_EQ(len, namelen);
   ASSERT_MEM_EQ(got, name, namelen);
-  /* Too small a buffer: the size needed comes back. */
+  /* An abstract name is returned without a terminator, so a buffer of
+   * exactly its length is enough; one byte less is too small, and the size
+   * needed comes back. */
   len = namelen;
+  memset(got, '#', sizeof(got));
+  ASSERT_OK(uv_pipe_getsockname(&pe_server, got, &len));
+  ASSERT_UINT64_EQ(len, namelen);
+  ASSERT_MEM_EQ(got, name, namelen);
+  ASSERT_EQ(got[namelen], '#');
+  len = namelen - 1;
   ASSERT_EQ(uv_pipe_getsockname(&pe_server, got, &len), UV_ENOBUFS);
-  ASSERT_UINT64_EQ(len, namelen + 1);
+  ASSERT_UINT64_EQ(len, namelen);
 
   memset(&client, 0, sizeof(client));
   st_client_init_data(&client, 31337);
@@ -725,7 +733,20 @@ TEST(pipe_pending_instances_noop) {
  * abstract name (a NUL and five hex digits), and clients can connect to
  * it. */
 static void ab_connect_cb(uv_connect_t* req, int status) {
+  char peer[8];
+  size_t len;
+
   ASSERT_OK(status);
+  /* The peer is the autobound name: six bytes, no terminator, so six bytes
+   * of buffer hold it and five do not. */
+  len = 5;
+  ASSERT_EQ(uv_pipe_getpeername((uv_pipe_t*) req->handle, peer, &len),
+            UV_ENOBUFS);
+  ASSERT_EQ(len, 6);
+  len = 6;
+  ASSERT_OK(uv_pipe_getpeername((uv_pipe_t*) req->handle, peer, &len));
+  ASSERT_EQ(len, 6);
+  ASSERT_EQ(peer[0], '\0');
   uv_close((uv_handle_t*) req->handle, NULL);
 }
 

@@ -430,6 +430,56 @@ static void em_client_connect_cb(uv_connect_t* req, int status) {
   ASSERT_OK(uv_read_start(req->handle, st_alloc_cb, em_client_read_cb));
 }
 
+/* A link-local destination given without an interface (sin6_scope_id 0)
+ * gets the first interface with a link-local address, as in libuv >= 1.47
+ * (libuv 1.52's tcp_connect6_link_local): the kernel alone refuses the
+ * connect() with EINVAL, synchronously. */
+static int ll_connect_status = 1;
+
+static void ll_connect_cb(uv_connect_t* req, int status) {
+  (void) req;
+  ll_connect_status = status;
+}
+
+TEST(tcp_connect_link_local_without_scope) {
+#if UV_VERSION_HEX < 0x012F00
+  RETURN_SKIP("libuv < 1.47 leaves the scope id to the caller");
+#else
+  uv_interface_address_t* ifs;
+  struct sockaddr_in6 dst;
+  uv_connect_t req;
+  uv_loop_t loop;
+  uv_tcp_t h;
+  int found;
+  int n;
+  int i;
+
+  ASSERT_OK(uv_interface_addresses(&ifs, &n));
+  found = 0;
+  for (i = 0; i < n; i++)
+    if (ifs[i].address.address6.sin6_family == AF_INET6 &&
+        IN6_IS_ADDR_LINKLOCAL(&ifs[i].address.address6.sin6_addr))
+      found = 1;
+  uv_free_interface_addresses(ifs, n);
+  if (!found)
+    RETURN_SKIP("no interface with an IPv6 link-local address");
+
+  ASSERT_OK(uv_ip6_addr("fe80::bad:babe", 1337, &dst));
+  ASSERT_EQ(dst.sin6_scope_id, 0);
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_tcp_init(&loop, &h));
+  ASSERT_OK(uv_tcp_connect(&req, &h, (const struct sockaddr*) &dst,
+                           ll_connect_cb));
+  ASSERT_EQ(dst.sin6_scope_id, 0);
+  /* Nobody answers at that address: closing cancels the attempt. */
+  uv_close((uv_handle_t*) &h, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(ll_connect_status, UV_ECANCELED);
+  close_loop_and_check(&loop);
+  return 0;
+#endif
+}
+
 TEST(tcp_emfile_accept) {
   struct rlimit saved;
   struct rlimit low;

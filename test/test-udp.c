@@ -594,6 +594,153 @@ static void ts_send_cb(uv_udp_send_t* req, int status) {
   uv_close((uv_handle_t*) req->handle, NULL);
 }
 
+/* With UV_UDP_LINUX_RECVERR an ICMP error also lands on the socket's error
+ * queue.  libuv 1.52 hands each queued report to the receive callback:
+ * nread the error, addr the node that sent the ICMP message, flags
+ * UV_UDP_LINUX_RECVERR; then the usual "nothing more" once the queue is
+ * empty.  (Left unread the queue would keep POLLERR raised.) */
+static int re_reports;
+static int re_plain_errors;
+static int re_calls;
+static int re_done;
+
+static void re_recv_cb(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
+                       const struct sockaddr* addr, unsigned flags) {
+  const struct sockaddr_in* from;
+
+  (void) buf;
+  re_calls++;
+  ASSERT_LT(re_calls, 100);  /* a busy loop would not stop */
+  if (flags & UV_UDP_LINUX_RECVERR) {
+    ASSERT_EQ(nread, UV_ECONNREFUSED);
+    ASSERT_NOT_NULL(addr);
+    ASSERT_EQ(addr->sa_family, AF_INET);
+    from = (const struct sockaddr_in*) addr;
+    ASSERT_EQ(ntohl(from->sin_addr.s_addr), INADDR_LOOPBACK);
+    re_reports++;
+    return;
+  }
+  if (nread < 0) {
+    /* The pending socket error the same ICMP message set. */
+    ASSERT_EQ(nread, UV_ECONNREFUSED);
+    ASSERT_NULL(addr);
+    ASSERT_EQ(flags, 0);
+    re_plain_errors++;
+    return;
+  }
+  ASSERT_EQ(nread, 0);
+  ASSERT_NULL(addr);
+  if (re_reports > 0 && !re_done) {
+    re_done = 1;
+    uv_close((uv_handle_t*) h, NULL);
+  }
+}
+
+static void re_guard_cb(uv_timer_t* t) {
+  (void) t;
+  ASSERT(0 && "no error-queue report arrived");
+}
+
+TEST(udp_recverr_reports_queued_icmp) {
+#if !defined(__linux__)
+  RETURN_SKIP("IP_RECVERR is Linux's");
+#elif UV_VERSION_HEX < 0x013400
+  RETURN_SKIP("libuv < 1.52 does not report the error queue");
+#else
+  struct sockaddr_storage closed;
+  struct sockaddr_in a4;
+  uv_udp_send_t req;
+  uv_timer_t guard;
+  uv_loop_t loop;
+  uv_udp_t gone;
+  uv_udp_t h;
+  uv_buf_t b;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  /* A port nobody listens on: one that was just bound and closed. */
+  ASSERT_OK(uv_udp_init(&loop, &gone));
+  bind_loopback4(&gone, 0);
+  closed = bound_addr(&gone);
+  uv_close((uv_handle_t*) &gone, NULL);
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+
+  ASSERT_OK(uv_udp_init(&loop, &h));
+  ASSERT_OK(uv_ip4_addr("127.0.0.1", 0, &a4));
+  ASSERT_OK(uv_udp_bind(&h, (const struct sockaddr*) &a4,
+                        UV_UDP_LINUX_RECVERR));
+  ASSERT_OK(uv_udp_recv_start(&h, static_alloc_cb, re_recv_cb));
+  b = uv_buf_init("PING", 4);
+  ASSERT_OK(uv_udp_send(&req, &h, &b, 1, (const struct sockaddr*) &closed,
+                        NULL));
+  ASSERT_OK(uv_timer_init(&loop, &guard));
+  ASSERT_OK(uv_timer_start(&guard, re_guard_cb, 5000, 0));
+  uv_unref((uv_handle_t*) &guard);
+
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(re_reports, 1);
+  ASSERT_LE(re_plain_errors, 1);
+  ASSERT_EQ(re_done, 1);
+  uv_close((uv_handle_t*) &guard, NULL);
+  close_loop_and_check(&loop);
+  return 0;
+#endif
+}
+
+/* The scope id of the first interface with a link-local IPv6 address of
+ * its own, or 0 when there is none. */
+static unsigned int first_link_local_scope(void) {
+  uv_interface_address_t* ifs;
+  unsigned int scope;
+  int n;
+  int i;
+
+  if (uv_interface_addresses(&ifs, &n))
+    return 0;
+  scope = 0;
+  for (i = 0; i < n && scope == 0; i++)
+    if (ifs[i].address.address6.sin6_family == AF_INET6 &&
+        IN6_IS_ADDR_LINKLOCAL(&ifs[i].address.address6.sin6_addr))
+      scope = ifs[i].address.address6.sin6_scope_id;
+  uv_free_interface_addresses(ifs, n);
+  return scope;
+}
+
+/* A link-local destination given without an interface (sin6_scope_id 0)
+ * gets the first interface with a link-local address, as in libuv >= 1.47;
+ * the kernel alone refuses it with EINVAL. */
+TEST(udp_connect_link_local_without_scope) {
+#if UV_VERSION_HEX < 0x012F00
+  RETURN_SKIP("libuv < 1.47 leaves the scope id to the caller");
+#else
+  struct sockaddr_in6 dst;
+  struct sockaddr_in6 peer;
+  unsigned int scope;
+  uv_loop_t loop;
+  uv_udp_t h;
+  int len;
+
+  scope = first_link_local_scope();
+  if (scope == 0)
+    RETURN_SKIP("no interface with an IPv6 link-local address");
+
+  ASSERT_OK(uv_ip6_addr("fe80::bad:babe", 1337, &dst));
+  ASSERT_EQ(dst.sin6_scope_id, 0);
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_udp_init(&loop, &h));
+  ASSERT_OK(uv_udp_connect(&h, (const struct sockaddr*) &dst));
+  len = (int) sizeof(peer);
+  ASSERT_OK(uv_udp_getpeername(&h, (struct sockaddr*) &peer, &len));
+  ASSERT_EQ(peer.sin6_family, AF_INET6);
+  ASSERT_MEM_EQ(&peer.sin6_addr, &dst.sin6_addr, sizeof(dst.sin6_addr));
+  ASSERT_EQ(peer.sin6_scope_id, scope);
+  /* The caller's address is left as it was. */
+  ASSERT_EQ(dst.sin6_scope_id, 0);
+  uv_close((uv_handle_t*) &h, NULL);
+  close_loop_and_check(&loop);
+  return 0;
+#endif
+}
+
 TEST(udp_try_send) {
   struct sockaddr_storage dst;
   struct sockaddr* addrs[3];

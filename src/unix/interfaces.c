@@ -150,3 +150,43 @@ int uv_interface_addresses(uv_interface_address_t** addresses, int* count) {
   *count = n;
   return 0;
 }
+
+/* libuv (since 1.47) picks the first interface with a link-local address,
+ * which is right on the usual host with one such interface; a caller who
+ * knows better names the interface (uv_ip6_addr("fe80::1%eth1", ...)). */
+const struct sockaddr* uv__ip6_link_local_scope(const struct sockaddr* addr,
+                                                struct sockaddr_in6* copy) {
+  const struct sockaddr_in6* dest;
+  const struct sockaddr_in6* own;
+  struct ifaddrs* addrs;
+  struct ifaddrs* ent;
+  unsigned int scope;
+
+  if (addr->sa_family != AF_INET6)
+    return addr;
+  dest = (const struct sockaddr_in6*) addr;
+  if (!IN6_IS_ADDR_LINKLOCAL(&dest->sin6_addr) || dest->sin6_scope_id != 0)
+    return addr;
+  if (getifaddrs(&addrs) != 0)
+    return addr;
+
+  scope = 0;
+  for (ent = addrs; ent != NULL && scope == 0; ent = ent->ifa_next) {
+    if (!is_listed(ent) || ent->ifa_addr->sa_family != AF_INET6)
+      continue;
+    own = (const struct sockaddr_in6*) ent->ifa_addr;
+    if (!IN6_IS_ADDR_LINKLOCAL(&own->sin6_addr))
+      continue;
+    scope = own->sin6_scope_id;
+    if (scope == 0)
+      scope = if_nametoindex(ent->ifa_name);
+  }
+  freeifaddrs(addrs);
+
+  /* No such interface: the kernel's own error is the honest answer. */
+  if (scope == 0)
+    return addr;
+  memcpy(copy, dest, sizeof(*copy));
+  copy->sin6_scope_id = scope;
+  return (const struct sockaddr*) copy;
+}

@@ -48,6 +48,14 @@ ssize_t uv__recvmsg(int fd, struct msghdr* msg, int flags);
 int uv__socket(int domain, int type, int protocol);
 int uv__accept(int sockfd);
 
+/* ---- network interfaces (interfaces.c) -------------------------------- */
+/* A link-local IPv6 destination (fe80::/10) without an interface
+ * (sin6_scope_id 0) cannot be routed: the kernel refuses connect() with
+ * EINVAL.  Returns addr itself when it needs nothing, else a copy in *copy
+ * naming the first interface that has a link-local address of its own. */
+const struct sockaddr* uv__ip6_link_local_scope(const struct sockaddr* addr,
+                                                struct sockaddr_in6* copy);
+
 /* ---- closing the Unix handle types (close.c) -------------------------- */
 void uv__poll_close(uv_poll_t* h);
 

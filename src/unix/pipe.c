@@ -298,10 +298,12 @@ static int pipe_name(const uv_pipe_t* pipe, char* buffer, size_t* size,
   if (!abstract)
     len = strnlen(sa.sun_path, len);
 
-  /* Room for a terminating NUL is required even for abstract names,
-   * which do not get one: the same rule for every caller. */
-  if (len >= *size) {
-    *size = len + 1;
+  /* A path is handed back NUL-terminated, so it needs one byte more than
+   * its length; an abstract name is returned as the bytes it is, with no
+   * terminator, so a buffer of exactly its length is enough (libuv 1.52's
+   * pipe_getsockname_autobind reads a 6-byte autobind name into 6 bytes). */
+  if (len + !abstract > *size) {
+    *size = len + !abstract;
     return UV_ENOBUFS;
   }
   memcpy(buffer, sa.sun_path, len);

@@ -239,6 +239,7 @@ int uv__tcp_listen(uv_tcp_t* tcp, int backlog, uv_connection_cb cb) {
 
 int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp,
                    const struct sockaddr* addr, uv_connect_cb cb) {
+  struct sockaddr_in6 scoped;
   socklen_t len;
   int err;
   int r;
@@ -265,6 +266,7 @@ int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* tcp,
   if (err)
     return err;
 
+  addr = uv__ip6_link_local_scope(addr, &scoped);
   do
     r = connect(tcp->io_watcher.fd, addr, len);
   while (r == -1 && errno == EINTR);

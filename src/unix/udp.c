@@ -10,7 +10,9 @@
  *   pending socket error and POLLERR; the next recvmsg or sendmsg returns
  *   it and clears it, so it is reported to whichever side is active.  With
  *   IP_RECVERR the error also stays on the error queue and keeps POLLERR
- *   raised (level-triggered), so that queue is drained when we see it.
+ *   raised (level-triggered), so that queue is read when we see it: its
+ *   reports go to the receive callback (as in libuv 1.52), or nowhere when
+ *   nobody receives.
  * - Loopback rarely says EAGAIN to a sender (the datagram is handed over at
  *   once, and dropped if the receiver is full), so a busy socket could keep
  *   the loop in one callback: sends and receives are bounded per readiness
@@ -34,6 +36,9 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#if defined(__linux__)
+# include <linux/errqueue.h>
+#endif
 
 /* The largest datagram: the size alloc_cb is asked for, and the stride of
  * the chunks a recvmmsg buffer is cut into. */
@@ -49,7 +54,7 @@
 #define UV__UDP_CONNECTED 0x0200
 #define UV__UDP_IPV6      0x0400   /* options take the IPv6 names */
 #define UV__UDP_MMSG      0x0800   /* UV_UDP_RECVMMSG was asked for */
-#define UV__UDP_RECVERR   0x1000   /* IP_RECVERR on: drain the error queue */
+#define UV__UDP_RECVERR   0x1000   /* IP_RECVERR on: read the error queue */
 #define UV__UDP_IN_READ   0x2000   /* recv callbacks running: defer sends */
 #define UV__UDP_COMPLETING 0x4000  /* send callbacks running: defer sends */
 
@@ -372,6 +377,7 @@ static int maybe_bind(uv_udp_t* h, int domain, unsigned int flags) {
 }
 
 int uv_udp_connect(uv_udp_t* h, const struct sockaddr* addr) {
+  struct sockaddr_in6 scoped;
   struct sockaddr unspec;
   socklen_t len;
   int err;
@@ -403,6 +409,7 @@ int uv_udp_connect(uv_udp_t* h, const struct sockaddr* addr) {
   err = maybe_bind(h, addr->sa_family, 0);
   if (err)
     return err;
+  addr = uv__ip6_link_local_scope(addr, &scoped);
   do
     r = connect(h->io_watcher.fd, addr, len);
   while (r == -1 && errno == EINTR);
@@ -828,29 +835,98 @@ static int read_many(uv_udp_t* h, uv_buf_t* buf) {
   return r;
 }
 
-/* Drops what IP_RECVERR queued: the error itself was (or will be) reported
- * through recvmsg/sendmsg; left alone, the queue keeps POLLERR raised. */
-static void drain_errqueue(uv_udp_t* h) {
+#if defined(__linux__)
+/* The ICMP report that IP_RECVERR attached to an error-queue message. */
+static const struct sock_extended_err* icmp_report(struct msghdr* m) {
+  struct cmsghdr* c;
+
+  for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c))
+    if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+        (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
+      return (const struct sock_extended_err*) CMSG_DATA(c);
+  return NULL;
+}
+#endif
+
+/* Reads what IP_RECVERR queued (the queue keeps POLLERR raised until it is
+ * empty).  While receiving, each report goes to recv_cb as libuv 1.52
+ * delivers it: nread the error, addr the node that sent the ICMP message,
+ * flags UV_UDP_LINUX_RECVERR, in a buffer from alloc_cb; the empty queue
+ * then gives the usual "nothing more" callback.  The pending socket error
+ * that the same ICMP message set was reported by the ordinary read before
+ * this.  Not receiving, the queue is only emptied. */
+static void read_errqueue(uv_udp_t* h) {
   char scratch[256];
   char ctl[512];
+  struct sockaddr_storage dest;
   struct msghdr m;
   struct iovec iov;
+  uv_buf_t buf;
+  ssize_t n;
+  int deliver;
   int i;
 
   for (i = 0; i < UV__UDP_READ_BUDGET && h->io_watcher.fd != -1; i++) {
+    deliver = 0;
+#if defined(__linux__)
+    deliver = reading(h);
+#endif
+    if (deliver) {
+      buf = uv_buf_init(NULL, 0);
+      h->priv.alloc_cb((uv_handle_t*) h, UV__UDP_DGRAM_MAX, &buf);
+      if (!reading(h))
+        return;  /* alloc_cb stopped or closed the handle */
+      if (buf.base == NULL || buf.len == 0) {
+        h->priv.recv_cb(h, UV_ENOBUFS, &buf, NULL, 0);
+        return;
+      }
+      iov.iov_base = buf.base;
+      iov.iov_len = buf.len;
+    } else {
+      iov.iov_base = scratch;
+      iov.iov_len = sizeof(scratch);
+    }
     memset(&m, 0, sizeof(m));
-    iov.iov_base = scratch;
-    iov.iov_len = sizeof(scratch);
+    m.msg_name = &dest;
+    m.msg_namelen = sizeof(dest);
     m.msg_iov = &iov;
     m.msg_iovlen = 1;
     m.msg_control = ctl;
     m.msg_controllen = sizeof(ctl);
 #if defined(MSG_ERRQUEUE)
-    if (recvmsg(h->io_watcher.fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) == -1 &&
-        errno != EINTR)
-      break;
+    do
+      n = recvmsg(h->io_watcher.fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+    while (n == -1 && errno == EINTR);
 #else
-    break;
+    n = -1;
+    errno = EAGAIN;
+#endif
+    if (n == -1) {
+      if (deliver)
+        recv_failed(h, &buf, errno);
+      return;
+    }
+#if defined(__linux__)
+    if (deliver) {
+      const struct sock_extended_err* ee;
+      const struct sockaddr* from;
+      unsigned int flags;
+
+      ee = icmp_report(&m);
+      if (ee == NULL) {
+        /* Not an ICMP report (nothing here asks for others): the buffer
+         * goes back unused. */
+        h->priv.recv_cb(h, 0, &buf, NULL, 0);
+        continue;
+      }
+      from = SO_EE_OFFENDER(ee);
+      if (from->sa_family != AF_INET && from->sa_family != AF_INET6)
+        from = NULL;
+      flags = UV_UDP_LINUX_RECVERR;
+      if (m.msg_flags & MSG_TRUNC)
+        flags |= UV_UDP_PARTIAL;
+      h->priv.recv_cb(h, -(ssize_t) ee->ee_errno, &buf, from, flags);
+    }
 #endif
   }
 }
@@ -899,7 +975,7 @@ static void udp_io_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
     }
   }
   if ((events & UV__POLLERR) && (h->flags & UV__UDP_RECVERR))
-    drain_errqueue(h);
+    read_errqueue(h);
   if ((events & UV__POLLOUT) && !uv__is_closing((uv_handle_t*) h)) {
     send_queued(h);
     run_completed(h);
