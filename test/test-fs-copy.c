@@ -476,6 +476,17 @@ TEST(fs_sendfile_socket_pipe) {
   ASSERT_EQ(5, read(sv[1], buf, sizeof(buf)));
   ASSERT_MEM_EQ("hello", buf, 5);
 
+  /* An offset for a pipe input is ignored, as libuv ignores it: the data
+   * is read where the pipe stands (luv's fs_sendfile passes 0). */
+  ASSERT_OK(close(p[0]));
+  ASSERT_OK(pipe2(p, O_CLOEXEC));
+  ASSERT_EQ(3, write(p[1], "xyz", 3));
+  ASSERT_OK(close(p[1]));
+  ASSERT_EQ(3, uv_fs_sendfile(&loop, &req, sv[0], p[0], 0, 100, NULL));
+  uv_fs_req_cleanup(&req);
+  ASSERT_EQ(3, read(sv[1], buf, sizeof(buf)));
+  ASSERT_MEM_EQ("xyz", buf, 3);
+
   ASSERT_OK(close(p[0]));
   ASSERT_OK(close(sv[0]));
   ASSERT_OK(close(sv[1]));

@@ -289,6 +289,57 @@ TEST(fs_event_file) {
   return 0;
 }
 
+/* A watched file deleted: IN_ATTRIB (its link count), IN_DELETE_SELF and
+ * IN_IGNORED, which libuv reports as UV_CHANGE, UV_RENAME and UV_RENAME
+ * (every bit but IN_ATTRIB and IN_MODIFY counts as a rename there). luv's
+ * users see the same three callbacks on both libraries. */
+TEST(fs_event_file_deleted_callbacks) {
+  fs_scratch_t s;
+  uv_loop_t loop;
+  uv_fs_event_t h;
+  uv_timer_t deadline;
+  char path[PATH_MAX];
+  int i;
+
+#if !defined(__linux__)
+  RETURN_SKIP("fs events are implemented on Linux only");
+#endif
+  fs_scratch_init(&s);
+  touch(&s, "doomed.txt", "1");
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_fs_event_init(&loop, &h));
+  nev = 0;
+  ASSERT_OK(uv_fs_event_start(&h, log_cb, fs_path(&s, path, "doomed.txt"),
+                              0));
+  ASSERT_OK(unlink(path));  /* all three events are queued by now */
+
+  timed_out = 0;
+  ASSERT_OK(uv_timer_init(&loop, &deadline));
+  ASSERT_OK(uv_timer_start(&deadline, deadline_cb, 5000, 0));
+  while (seen(&h, "doomed.txt", UV_RENAME) < 2 && !timed_out)
+    uv_run(&loop, UV_RUN_ONCE);
+  ASSERT_EQ(timed_out, 0);
+  close_timer(&loop, &deadline);
+  for (i = 0; i < 3; i++)
+    uv_run(&loop, UV_RUN_NOWAIT);
+
+  ASSERT_EQ(nev, 3);
+  ASSERT_EQ(evlog[0].events, UV_CHANGE);
+  ASSERT_EQ(evlog[1].events, UV_RENAME);
+  ASSERT_EQ(evlog[2].events, UV_RENAME);
+  for (i = 0; i < nev; i++) {
+    ASSERT_STR_EQ(evlog[i].name, "doomed.txt");
+    ASSERT_OK(evlog[i].status);
+  }
+  /* The handle stays active, as in libuv, and stops cleanly. */
+  ASSERT_EQ(uv_is_active((uv_handle_t*) &h), 1);
+  ASSERT_OK(uv_fs_event_stop(&h));
+
+  close_loop_and_check(&loop);
+  fs_scratch_done(&s);
+  return 0;
+}
+
 TEST(fs_event_recursive) {
   fs_scratch_t s;
   uv_loop_t loop;

@@ -441,6 +441,93 @@ TEST(ipc_several_fds_in_one_message) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Two messages with a descriptor each, then the peer's close, all queued
+ * before reading starts: a Unix socket ends a read at a message that
+ * carries descriptors, so the first read is short with the second message
+ * still queued, in the same event as the hang-up.  Both arrive before
+ * UV_EOF.  (libuv takes that short read as the end, reports UV_EOF and
+ * loses the second message; a hang-up ends a stream early only after a
+ * short read that carried no descriptors.) */
+
+static uv_pipe_t hq_pipe;
+static uv_pipe_t hq_got[2];
+static int hq_accepted;
+static int hq_bytes;
+static int hq_eof;
+
+static void hq_read_cb(uv_stream_t* stream, ssize_t nread,
+                       const uv_buf_t* buf) {
+  uv_pipe_t* p;
+
+  (void) buf;
+  if (nread == UV_EOF) {
+    ASSERT_EQ(hq_bytes, 2);
+    hq_eof++;
+    uv_close((uv_handle_t*) stream, NULL);
+    return;
+  }
+  ASSERT_GE(nread, 0);
+  hq_bytes += (int) nread;
+  while (uv_pipe_pending_count((uv_pipe_t*) stream) > 0) {
+    ASSERT_LT(hq_accepted, 2);
+    p = &hq_got[hq_accepted++];
+    ASSERT_OK(uv_pipe_init(stream->loop, p, 0));
+    ASSERT_OK(uv_accept(stream, (uv_stream_t*) p));
+    uv_close((uv_handle_t*) p, NULL);
+  }
+}
+
+static void hq_send_fd(int sock, const char* byte, int fd) {
+  union {
+    struct cmsghdr hdr;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } ctl;
+  struct cmsghdr* cmsg;
+  struct msghdr msg;
+  struct iovec iov;
+
+  memset(&msg, 0, sizeof(msg));
+  memset(&ctl, 0, sizeof(ctl));
+  iov.iov_base = (void*) byte;
+  iov.iov_len = 1;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = ctl.buf;
+  msg.msg_controllen = sizeof(ctl.buf);
+  cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  ASSERT_EQ(sendmsg(sock, &msg, 0), 1);
+}
+
+TEST(ipc_messages_before_hangup) {
+  uv_os_sock_t sv[2];
+  uv_file fds[2];
+  uv_loop_t loop;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_socketpair(SOCK_STREAM, 0, sv, 0, 0));
+  ASSERT_OK(uv_pipe_init(&loop, &hq_pipe, 1));
+  ASSERT_OK(uv_pipe_open(&hq_pipe, sv[0]));
+  ASSERT_OK(uv_pipe(fds, 0, 0));
+  hq_send_fd(sv[1], "a", fds[0]);
+  hq_send_fd(sv[1], "b", fds[1]);
+  ASSERT_OK(close(fds[0]));
+  ASSERT_OK(close(fds[1]));
+  ASSERT_OK(close(sv[1]));
+
+  ASSERT_OK(uv_read_start((uv_stream_t*) &hq_pipe, st_alloc_cb, hq_read_cb));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(hq_bytes, 2);
+  ASSERT_EQ(hq_accepted, 2);
+  ASSERT_EQ(hq_eof, 1);
+  close_loop_and_check(&loop);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Handles received and never accepted are closed with the pipe. */
 
 static uv_pipe_t cu_a;

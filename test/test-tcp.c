@@ -5,6 +5,8 @@
 
 #include "test-tcp-util.h"
 
+#include <sys/socket.h>
+
 /* ------------------------------------------------------------------------ */
 /* Echo over loopback */
 
@@ -573,6 +575,82 @@ TEST(tcp_close_reset) {
   ASSERT_EQ(rst_connected, 1);
   ASSERT_EQ(rst_reset_close_called, 1);
   ASSERT_EQ(rst_reader_error, 1);
+  close_loop_and_check(&loop);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Data followed by a reset, both queued before the reader looks: the read
+ * that drains the data sees the hang-up in the same event, and the stream
+ * ends with UV_EOF, not UV_ECONNRESET (libuv's order; luv's "tcp close reset
+ * accepted" prints it). */
+
+static int hup_reads;
+static int hup_eofs;
+static int hup_errors;
+
+static void hup_read_cb(uv_stream_t* stream, ssize_t nread,
+                        const uv_buf_t* buf) {
+  if (nread > 0) {
+    ASSERT_EQ(nread, 5);
+    ASSERT_MEM_EQ(buf->base, "hello", 5);
+    hup_reads++;
+    return;
+  }
+  if (nread == 0)
+    return;
+  if (nread == UV_EOF)
+    hup_eofs++;
+  else
+    hup_errors++;
+  uv_close((uv_handle_t*) stream, NULL);
+}
+
+static void hup_connect_cb(uv_connect_t* req, int status) {
+  struct linger lg;
+  int listener;
+  int fd;
+
+  ASSERT_OK(status);
+  listener = *(int*) req->data;
+  fd = accept(listener, NULL, NULL);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "hello", 5), 5);
+  lg.l_onoff = 1;
+  lg.l_linger = 0;
+  ASSERT_OK(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+  ASSERT_OK(close(fd));  /* sends RST after the data */
+  /* Loopback delivers both at once: the client now has the data queued and
+   * its socket is in TCP_CLOSE (POLLHUP). */
+  ASSERT_OK(uv_read_start(req->handle, st_alloc_cb, hup_read_cb));
+}
+
+TEST(tcp_reset_after_data_reads_eof) {
+  struct sockaddr_in addr;
+  socklen_t len;
+  uv_connect_t req;
+  uv_tcp_t client;
+  uv_loop_t loop;
+  int listener;
+
+  listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  ASSERT_OK(uv_ip4_addr("127.0.0.1", 0, &addr));
+  ASSERT_OK(bind(listener, (struct sockaddr*) &addr, sizeof(addr)));
+  ASSERT_OK(listen(listener, 1));
+  len = sizeof(addr);
+  ASSERT_OK(getsockname(listener, (struct sockaddr*) &addr, &len));
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_tcp_init(&loop, &client));
+  req.data = &listener;
+  ASSERT_OK(uv_tcp_connect(&req, &client, (const struct sockaddr*) &addr,
+                           hup_connect_cb));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(hup_reads, 1);
+  ASSERT_EQ(hup_eofs, 1);
+  ASSERT_EQ(hup_errors, 0);
+  ASSERT_OK(close(listener));
   close_loop_and_check(&loop);
   return 0;
 }

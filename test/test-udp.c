@@ -1313,3 +1313,86 @@ TEST(udp_ipc_pass_handle) {
   close_loop_and_check(&loop);
   return 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* When uv_udp_send writes at once: only when the handle has no request
+ * queued or waiting for its callback, and never from inside a send
+ * callback (libuv's rule; luv's "udp connect" output depends on it).  The
+ * receiver is a plain socket, so what has left the sender shows at once. */
+
+static int ss_rx;
+static uv_udp_t ss_tx;
+static uv_udp_send_t ss_req[3];
+static struct sockaddr_storage ss_dst;
+static char ss_got[8];
+static int ss_cbs;
+
+/* Datagrams waiting at the receiver, read into ss_got in order. */
+static int ss_drain(void) {
+  char b[8];
+  ssize_t n;
+  int count;
+
+  count = 0;
+  for (;;) {
+    n = recv(ss_rx, b, sizeof(b), MSG_DONTWAIT);
+    if (n == -1) {
+      ASSERT(errno == EAGAIN || errno == EWOULDBLOCK);
+      return count;
+    }
+    ASSERT_EQ(n, 1);
+    ss_got[strlen(ss_got)] = b[0];
+    count++;
+  }
+}
+
+static void ss_send_cb(uv_udp_send_t* req, int status) {
+  uv_buf_t b;
+
+  ASSERT_OK(status);
+  ss_cbs++;
+  if (req == &ss_req[0]) {
+    /* B went out before the callbacks ran; C must wait for the loop. */
+    ASSERT_EQ(ss_drain(), 1);
+    b = uv_buf_init("C", 1);
+    ASSERT_OK(uv_udp_send(&ss_req[2], &ss_tx, &b, 1,
+                          (const struct sockaddr*) &ss_dst, ss_send_cb));
+    ASSERT_OK(ss_drain());
+  } else if (req == &ss_req[2]) {
+    ASSERT_EQ(ss_drain(), 1);
+    uv_close((uv_handle_t*) &ss_tx, NULL);
+  }
+}
+
+TEST(udp_send_deferred_while_busy) {
+  struct sockaddr_in a;
+  socklen_t len;
+  uv_loop_t loop;
+  uv_buf_t b;
+
+  ss_rx = socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(ss_rx, 0);
+  ASSERT_OK(uv_ip4_addr("127.0.0.1", 0, &a));
+  ASSERT_OK(bind(ss_rx, (const struct sockaddr*) &a, sizeof(a)));
+  len = sizeof(ss_dst);
+  ASSERT_OK(getsockname(ss_rx, (struct sockaddr*) &ss_dst, &len));
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_udp_init(&loop, &ss_tx));
+  b = uv_buf_init("A", 1);
+  ASSERT_OK(uv_udp_send(&ss_req[0], &ss_tx, &b, 1,
+                        (const struct sockaddr*) &ss_dst, ss_send_cb));
+  ASSERT_EQ(ss_drain(), 1);  /* an idle handle writes at once */
+  b = uv_buf_init("B", 1);
+  ASSERT_OK(uv_udp_send(&ss_req[1], &ss_tx, &b, 1,
+                        (const struct sockaddr*) &ss_dst, ss_send_cb));
+  ASSERT_OK(ss_drain());     /* A's callback is still due: B waits */
+  ASSERT_UINT64_EQ(uv_udp_get_send_queue_count(&ss_tx), 2);
+
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_EQ(ss_cbs, 3);
+  ASSERT_STR_EQ(ss_got, "ABC");
+  ASSERT_OK(close(ss_rx));
+  close_loop_and_check(&loop);
+  return 0;
+}

@@ -49,6 +49,8 @@ static int uv__xfer_unsupported(enum uv__xfer_method method, int err) {
     case EPERM:   /* some special and immutable files */
     case EIO:     /* some network file systems */
       return method == UV__XFER_COPY_RANGE;
+    case ESPIPE:  /* an offset for an input that has none (a pipe) */
+      return method == UV__XFER_SENDFILE;
     default:
       return 0;
   }
@@ -154,6 +156,13 @@ static ssize_t uv__xfer(int out, int in, off_t* off, size_t len) {
           }
         }
         n = uv__xfer_rw(out, in, off, want, buf);
+        if (n == UV_ESPIPE && off != NULL && total == 0) {
+          /* An input that cannot be read at an offset (a pipe) is read
+           * where it stands, the offset ignored, as libuv does.  (Only
+           * pread(2) says ESPIPE here.) */
+          off = NULL;
+          continue;
+        }
         if (n < 0)
           goto done;
         break;

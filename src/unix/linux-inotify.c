@@ -15,7 +15,8 @@
  *   unmounted: IN_IGNORED arrives after IN_DELETE_SELF/IN_UNMOUNT.  The
  *   record leaves the registry then (the number may come back for a new
  *   watch) and must not be removed again; handles on it stay active, as in
- *   libuv, and see nothing more.
+ *   libuv, hear of IN_IGNORED itself as one more UV_RENAME (libuv's count),
+ *   and see nothing more.
  * - There is no recursion.  UV_FS_EVENT_RECURSIVE (which libuv ignores on
  *   Linux) is done here by hand: one watch per directory of the tree, names
  *   reported relative to the root ("a/b/file"), new or moved-in directories
@@ -597,6 +598,15 @@ static void overflow(uv_loop_t* loop, struct uv__inotify* st) {
   }
 }
 
+static int has_root_sub(struct uv__watch* w) {
+  struct uv__queue* q;
+
+  uv__queue_foreach(q, &w->subs)
+    if (uv__queue_data(q, struct uv__sub, watch_link)->rellen == 0)
+      return 1;
+  return 0;
+}
+
 static void handle_event(uv_loop_t* loop, struct uv__inotify* st,
                          const struct inotify_event* e) {
   struct uv__queue todo;
@@ -613,17 +623,24 @@ static void handle_event(uv_loop_t* loop, struct uv__inotify* st,
   if (w == NULL)
     return;  /* removed by us; its IN_IGNORED or late news */
   if (e->mask & IN_IGNORED) {
+    /* The handles started on the watched path hear of the end of the watch
+     * once more, as a rename of that path without a name (libuv counts
+     * every bit but IN_ATTRIB and IN_MODIFY as a rename, this one too).
+     * watch_dead drops only the subscriptions of a recursive handle's
+     * subdirectories: w lives on while one started on it remains. */
+    events = has_root_sub(w) ? UV_RENAME : 0;
     watch_dead(st, w);
-    return;
+    if (events == 0)
+      return;
+  } else {
+    events = 0;
+    if (e->mask & (IN_ATTRIB | IN_MODIFY))
+      events |= UV_CHANGE;
+    if (e->mask & UV__INOTIFY_RENAME)
+      events |= UV_RENAME;
+    if (events == 0)
+      return;
   }
-
-  events = 0;
-  if (e->mask & (IN_ATTRIB | IN_MODIFY))
-    events |= UV_CHANGE;
-  if (e->mask & UV__INOTIFY_RENAME)
-    events |= UV_RENAME;
-  if (events == 0)
-    return;
 
   /* Move the list, then iterate: each subscription goes back before its
    * callback runs, so callbacks may stop, restart or close any handle,

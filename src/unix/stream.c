@@ -662,6 +662,7 @@ static void stream_read(uv_stream_t* s) {
   int err;
 
   ipc = is_ipc(s);
+  s->flags &= ~UV__STREAM_READ_PARTIAL;
   /* A blocking descriptor would stall the loop on a second read. */
   budget = (s->flags & UV__STREAM_BLOCKING_WRITES) ? 1 : UV__READ_BURST;
 
@@ -723,9 +724,32 @@ static void stream_read(uv_stream_t* s) {
       }
     }
     read_cb(s, n, &buf);
-    if ((size_t) n < len)
-      return;  /* drained: the kernel had less than we asked for */
+    if ((size_t) n < len) {
+      /* Drained: the kernel had less than we asked for.  Not so when the
+       * read brought descriptors: a Unix socket ends a read at each message
+       * that carries some, with more possibly queued behind it. */
+      if (!ipc || msg.msg_controllen == 0)
+        s->flags |= UV__STREAM_READ_PARTIAL;
+      return;
+    }
   }
+}
+
+/* A hang-up seen in the same event as a read that drained the socket ends
+ * the stream there, as libuv does: the peer is gone and everything it sent
+ * has been delivered, so the user hears UV_EOF without another read(2).
+ * That read could only say 0 or, after a reset (TCP_CLOSE raises POLLHUP),
+ * ECONNRESET; libuv reports the reset that follows data as a plain EOF. */
+static void eof_on_hangup(uv_stream_t* s, unsigned int events) {
+  uv_buf_t buf;
+
+  if (!(events & UV__POLLHUP) || !(s->flags & UV__STREAM_READING) ||
+      !(s->flags & UV__STREAM_READ_PARTIAL) || (s->flags & UV__STREAM_EOF))
+    return;
+  buf = uv_buf_init(NULL, 0);
+  s->flags |= UV__STREAM_EOF;
+  stop_reading(s);
+  s->spriv.read_cb(s, UV_EOF, &buf);
 }
 
 /* ---- the watcher of a connected stream --------------------------------- */
@@ -758,8 +782,12 @@ static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
     return;
 
   if ((events & (UV__POLLIN | UV__POLLERR | UV__POLLHUP)) &&
-      (s->flags & UV__STREAM_READING))
+      (s->flags & UV__STREAM_READING)) {
     stream_read(s);
+    if (uv__is_closing((uv_handle_t*) s))
+      return;
+    eof_on_hangup(s, events);
+  }
   if (uv__is_closing((uv_handle_t*) s))
     return;
 

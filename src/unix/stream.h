@@ -42,6 +42,9 @@
 /* The watcher was fed (uv__io_feed): its next callback comes from the
  * pending phase, not from the poller. */
 #define UV__STREAM_FED             0x2000000
+/* The last read of the latest readiness event got less than it asked for:
+ * the kernel had nothing more queued at that moment. */
+#define UV__STREAM_READ_PARTIAL    0x4000000
 
 /* connect(2) in progress: not a libuv error code, only passed between
  * tcp.c/pipe.c and uv__stream_connect_start(). */

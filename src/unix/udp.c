@@ -53,6 +53,7 @@
 #define UV__UDP_MMSG      0x0800   /* UV_UDP_RECVMMSG was asked for */
 #define UV__UDP_RECVERR   0x1000   /* IP_RECVERR on: read the error queue */
 #define UV__UDP_IN_READ   0x2000   /* recv callbacks running: defer sends */
+#define UV__UDP_COMPLETING 0x4000  /* send callbacks running: defer sends */
 
 static void udp_io_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events);
 
@@ -555,6 +556,7 @@ static void run_completed(uv_udp_t* h) {
   int status;
 
   uv__queue_move(&h->priv.write_completed_queue, &done);
+  h->flags |= UV__UDP_COMPLETING;
   while (!uv__queue_empty(&done)) {
     q = uv__queue_head(&done);
     uv__queue_remove(q);
@@ -569,6 +571,7 @@ static void run_completed(uv_udp_t* h) {
     if (req->priv.cb != NULL)
       req->priv.cb(req, status);
   }
+  h->flags &= ~UV__UDP_COMPLETING;
 
   /* Only when it was on: a no-op stop would still queue an interest
    * change for the next poll. */
@@ -622,16 +625,22 @@ int uv_udp_send(uv_udp_send_t* req, uv_udp_t* h, const uv_buf_t bufs[],
   else
     req->priv.addr.ss_family = AF_UNSPEC;
 
+  /* Idle as libuv counts it: no request queued or waiting for its
+   * callback.  A send issued while an earlier one still awaits its callback
+   * goes out at the next POLLOUT, never overtaking that callback. */
+  was_empty = h->send_queue_count == 0;
   h->send_queue_size += bufs_size(bufs, nbufs);
   h->send_queue_count++;
-  was_empty = uv__queue_empty(&h->priv.write_queue);
   uv__queue_insert_tail(&h->priv.write_queue, &req->priv.queue);
   uv__handle_start((uv_handle_t*) h);
 
   /* Nothing ahead of it: try at once, the common case costs no poll.
    * From inside a receive callback, wait for the end of the batch of
-   * receives (udp_io_cb) and send everything answered in one call. */
-  if (was_empty && !(h->flags & UV__UDP_IN_READ))
+   * receives (udp_io_cb) and send everything answered in one call.  From
+   * inside a send callback, wait for the next POLLOUT, as libuv does: a
+   * sender that answers each completion with the next datagram lets the
+   * loop poll between them. */
+  if (was_empty && !(h->flags & (UV__UDP_IN_READ | UV__UDP_COMPLETING)))
     send_queued(h);
   if (h->flags & UV__UDP_IN_READ)
     return 0;
