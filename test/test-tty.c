@@ -280,6 +280,73 @@ TEST(tty_init_master_side) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* The terminal side writes 64 KiB and hangs up: the master reads all of it.
+ * A pty hands its data out in pieces shorter than asked for while more is
+ * queued, so a short read followed by the hang-up is no sign that it was
+ * all read (the shortcut that ends a socket there lost the tail here). */
+
+static size_t pieces_total;
+
+static void pieces_writer(void* arg) {
+  char chunk[8192];
+  ssize_t r;
+  size_t n;
+  int fd;
+  int i;
+
+  fd = *(int*) arg;
+  memset(chunk, 'x', sizeof(chunk));
+  for (i = 0; i < 8; i++) {
+    for (n = 0; n < sizeof(chunk); n += (size_t) r) {
+      do
+        r = write(fd, chunk + n, sizeof(chunk) - n);
+      while (r == -1 && errno == EINTR);
+      ASSERT_GT(r, 0);
+    }
+  }
+  ASSERT_OK(close(fd));
+}
+
+static void pieces_alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  static char slab[65536];
+  (void) h;
+  (void) suggested;
+  *buf = uv_buf_init(slab, sizeof(slab));
+}
+
+static void pieces_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* b) {
+  (void) b;
+  if (nread > 0)
+    pieces_total += (size_t) nread;
+  else if (nread < 0)
+    uv_close((uv_handle_t*) s, NULL);
+}
+
+TEST(tty_master_reads_all_before_hangup) {
+  uv_thread_t writer;
+  uv_loop_t loop;
+  uv_tty_t tty;
+  int master;
+  int slave;
+  int round;
+
+  for (round = 0; round < 5; round++) {
+    OPEN_PTY_OR_SKIP(&master, &slave, O_RDWR);
+    pieces_total = 0;
+    ASSERT_OK(uv_loop_init(&loop));
+    ASSERT_OK(uv_tty_init(&loop, &tty, master, 0));
+    ASSERT_OK(uv_read_start((uv_stream_t*) &tty, pieces_alloc_cb,
+                            pieces_read_cb));
+    ASSERT_OK(uv_thread_create(&writer, pieces_writer, &slave));
+    ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+    ASSERT_OK(uv_thread_join(&writer));
+    ASSERT_UINT64_EQ(pieces_total, 65536);
+    close_loop_and_check(&loop);
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Modes */
 
 static void get_attr(int fd, struct termios* t) {

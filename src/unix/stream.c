@@ -726,9 +726,11 @@ static void stream_read(uv_stream_t* s) {
     read_cb(s, n, &buf);
     if ((size_t) n < len) {
       /* Drained: the kernel had less than we asked for.  Not so when the
-       * read brought descriptors: a Unix socket ends a read at each message
-       * that carries some, with more possibly queued behind it. */
-      if (!ipc || msg.msg_controllen == 0)
+       * read brought descriptors (a Unix socket ends a read at each message
+       * that carries some, with more possibly queued behind it), nor for a
+       * terminal, whose line discipline hands out a pty's data in pieces
+       * (libuv 1.52's tty_pty_partial lost the tail to the hang-up). */
+      if ((!ipc || msg.msg_controllen == 0) && s->type != UV_TTY)
         s->flags |= UV__STREAM_READ_PARTIAL;
       return;
     }
