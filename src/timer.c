@@ -124,8 +124,9 @@ uint64_t uv_timer_get_repeat(const uv_timer_t* handle) {
 uint64_t uv_timer_get_due_in(const uv_timer_t* handle) {
   uint64_t now;
 
-  if (handle == NULL || handle->type != UV_TIMER ||
-      !uv__is_active((const uv_handle_t*) handle))
+  /* A stopped timer still answers for its last deadline, as libuv's does
+   * (luv and other bindings show the value). */
+  if (handle == NULL || handle->type != UV_TIMER)
     return 0;
   now = handle->loop->priv.time;
   if (handle->priv.due <= now)
