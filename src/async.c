@@ -54,12 +54,14 @@ int uv_async_send(uv_async_t* async) {
   return 0;
 }
 
-void uv__async_dispatch(uv_loop_t* loop) {
+int uv__async_dispatch(uv_loop_t* loop) {
   struct uv__queue todo;
   struct uv__queue* q;
   uv_async_t* h;
+  int calls;
   int old;
 
+  calls = 0;
   uv__queue_move(&loop->priv.async_handles, &todo);
   while (!uv__queue_empty(&todo)) {
     q = uv__queue_head(&todo);
@@ -70,9 +72,12 @@ void uv__async_dispatch(uv_loop_t* loop) {
     old = uv__atomic_fetch_and(&h->priv.state, ~ASYNC_PENDING);
     if (!(old & ASYNC_PENDING))
       continue;
-    if (h->priv.cb != NULL && !uv__is_closing((uv_handle_t*) h))
+    if (h->priv.cb != NULL && !uv__is_closing((uv_handle_t*) h)) {
       h->priv.cb(h);
+      calls++;
+    }
   }
+  return calls;
 }
 
 /* Senders finish within a few instructions, so this never waits long. */

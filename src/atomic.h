@@ -36,6 +36,15 @@ static inline void uv__atomic_store_relaxed_u(unsigned int* p,
                                               unsigned int v) {
   __atomic_store_n(p, v, __ATOMIC_RELAXED);
 }
+/* A pause inside a spin-wait: lets the sibling hyper-thread run and
+ * saves power. */
+static inline void uv__cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
 
 #elif defined(_MSC_VER)
 
@@ -67,6 +76,9 @@ static __inline unsigned int uv__atomic_load_relaxed_u(
 static __inline void uv__atomic_store_relaxed_u(unsigned int* p,
                                                 unsigned int v) {
   *(volatile unsigned int*) p = v;
+}
+static __inline void uv__cpu_relax(void) {
+  YieldProcessor();
 }
 
 #else

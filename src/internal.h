@@ -165,8 +165,9 @@ int uv__fs_poll_close(uv_fs_poll_t* h);
 
 void uv__async_close(uv_async_t* h);
 void uv__async_finish_close(uv_async_t* h);
-/* Runs the callbacks of every async handle that was sent to. */
-void uv__async_dispatch(uv_loop_t* loop);
+/* Runs the callbacks of every async handle that was sent to; returns how
+ * many ran. */
+int uv__async_dispatch(uv_loop_t* loop);
 
 /* ---- thread pool (threadpool.c) --------------------------------------- */
 enum uv__work_kind {

@@ -268,6 +268,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
   }
 
   loop->stop_flag = 0;
+  uv__platform_run_end(loop);
   return alive;
 }
 

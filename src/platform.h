@@ -48,6 +48,10 @@ int uv__platform_backend_stale(const uv_loop_t* loop);
  * async-signal-safe.  Wake-ups are coalesced. */
 void uv__platform_wakeup(uv_loop_t* loop);
 
+/* uv_run is returning: from now on a wake-up must reach whoever polls the
+ * loop's backend descriptor (an embedder), not only a running loop. */
+void uv__platform_run_end(uv_loop_t* loop);
+
 /* Monotonic time in nanoseconds; `coarse` allows a cheaper, ms-grade clock
  * (used for the loop's cached time). */
 uint64_t uv__hrtime_ns(int coarse);

@@ -817,6 +817,64 @@ TEST(loop_embed_backend_fd) {
 #endif
 }
 
+/* The same, send after send: each send is made after the embedder's
+ * uv_run(UV_RUN_NOWAIT) ran the previous callback and returned, i.e. while
+ * no uv_run is active, so it must go through the backend descriptor (a
+ * send that only marked the loop, trusting it to look before it blocks,
+ * would leave poll() asleep until the 10 s timer). */
+#ifndef _WIN32
+#define EMBED_ROUNDS 50
+static int embed_seen;
+
+static void embed_count_cb(uv_async_t* handle) {
+  (void) handle;
+  __atomic_fetch_add(&embed_seen, 1, __ATOMIC_SEQ_CST);
+}
+
+static void embed_sender(void* arg) {
+  int i;
+
+  for (i = 0; i < EMBED_ROUNDS; i++) {
+    ASSERT_OK(uv_async_send((uv_async_t*) arg));
+    while (__atomic_load_n(&embed_seen, __ATOMIC_SEQ_CST) <= i)
+      uv_sleep(1);
+  }
+}
+#endif
+
+TEST(loop_embed_backend_fd_repeated) {
+#ifdef _WIN32
+  RETURN_SKIP("no pollable backend descriptor on Windows");
+#else
+  uv_loop_t loop;
+  uv_timer_t timer;
+  uv_async_t async;
+  uv_thread_t thread;
+  struct pollfd pfd;
+  uint64_t t0;
+
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_timer_init(&loop, &timer));
+  ASSERT_OK(uv_timer_start(&timer, noop_timer_cb, 10000, 0));
+  ASSERT_OK(uv_async_init(&loop, &async, embed_count_cb));
+  embed_seen = 0;
+  t0 = uv_hrtime();
+  ASSERT_OK(uv_thread_create(&thread, embed_sender, &async));
+  while (__atomic_load_n(&embed_seen, __ATOMIC_SEQ_CST) < EMBED_ROUNDS) {
+    pfd.fd = uv_backend_fd(&loop);
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    ASSERT_GE(poll(&pfd, 1, uv_backend_timeout(&loop)), 0);
+    uv_run(&loop, UV_RUN_NOWAIT);
+  }
+  ASSERT_LT(uv_hrtime() - t0, (uint64_t) 5 * 1000 * 1000 * 1000);
+  ASSERT_OK(uv_thread_join(&thread));
+  uv_close((uv_handle_t*) &async, NULL);
+  close_loop_and_check(&loop);
+  return 0;
+#endif
+}
+
 /* ------------------------------------------------------------------------ */
 /* uv_loop_fork */
 

@@ -48,6 +48,16 @@ ssize_t uv__recvmsg(int fd, struct msghdr* msg, int flags);
 int uv__socket(int domain, int type, int protocol);
 int uv__accept(int sockfd);
 
+/* ---- the loop's wake-up word (loop.c) --------------------------------- */
+#define UV__WAKE_PENDING  1   /* signalled since the loop last looked */
+#define UV__WAKE_SLEEPING 2   /* a signal must go through the channel */
+
+/* Around each wait in the poller: before it, 1 if signalled work was run
+ * (the wait must then not block); after a blocking wait, the loop is
+ * awake again. */
+int uv__wakeup_before_wait(uv_loop_t* loop, int blocking);
+void uv__wakeup_after_wait(uv_loop_t* loop);
+
 /* ---- network interfaces (interfaces.c) -------------------------------- */
 /* A link-local IPv6 destination (fe80::/10) without an interface
  * (sin6_scope_id 0) cannot be routed: the kernel refuses connect() with

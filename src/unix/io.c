@@ -243,9 +243,15 @@ void uv__platform_poll(uv_loop_t* loop, int timeout) {
   base = loop->priv.time;
   batches = UV__MAX_FULL_BATCHES;
   for (;;) {
+    if (uv__wakeup_before_wait(loop, timeout != 0)) {
+      timeout = 0;
+      probing = 0;
+    }
     if (timeout != 0)
       uv__metrics_poll_enter(loop);
     n = uv__backend_wait(loop, events, UV__MAX_EVENTS, timeout);
+    if (timeout != 0)
+      uv__wakeup_after_wait(loop);
     uv__metrics_poll_leave(loop, n > 0 ? (unsigned int) n : 0, probing);
     /* Timers depend on this being fresh after a block. */
     uv__update_time(loop);

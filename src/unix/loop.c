@@ -2,11 +2,19 @@
  * that other threads and signal handlers use, fork and configuration.
  *
  * The wake-up channel is an eventfd on Linux (one descriptor, and writes
- * coalesce in the kernel counter) and a non-blocking pipe elsewhere.  A
- * flag in the loop coalesces wake-ups before they reach the kernel: only
- * the first sender after the loop last looked writes.
+ * coalesce in the kernel counter) and a non-blocking pipe elsewhere.  One
+ * word in the loop keeps most wake-ups from reaching the kernel at all: a
+ * "pending" bit, raised by the first sender after the loop last looked,
+ * and a "sleeping" bit, set while the loop is (about to be) blocked in the
+ * poller or outside uv_run.  Only a sender that raises pending while
+ * sleeping is set writes to the channel; a loop that is awake looks at the
+ * word before it next blocks, and both changes are atomic operations on
+ * the same word, so one side always sees the other.  A thread flooding an
+ * async handle then costs neither side a system call while the loop keeps
+ * up.
  */
 #include "backend.h"
+#include "atomic.h"
 #include "process.h"
 #include "stream.h"
 
@@ -68,35 +76,48 @@ static void wakeup_close(uv_loop_t* loop) {
   loop->priv.wakeup_wfd = -1;
 }
 
-static void wakeup_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
+/* Whether the last wake-up on this thread ran async callbacks: a sender
+ * may be flooding, and its next signal is then worth a short wait. */
+static _Thread_local int async_busy;
+
+/* What other threads and signal handlers wake the loop for. */
+static void run_woken(uv_loop_t* loop) {
+  uv__signal_dispatch(loop);
+  async_busy = uv__async_dispatch(loop) > 0;
+  uv__work_done(loop);
+}
+
+static void wakeup_drain(uv_loop_t* loop) {
   char buf[64];
   ssize_t r;
+  int fd;
 
-  (void) events;
-  /* Drain first, then clear the flag: a wake-up racing with us then either
-   * sees the flag set (and we will see its work below) or writes again. */
+  fd = loop->priv.wakeup_watcher.fd;
   for (;;) {
-    r = read(w->fd, buf, sizeof(buf));
-    if (r == (ssize_t) sizeof(buf) && w->fd != loop->priv.wakeup_wfd)
+    r = read(fd, buf, sizeof(buf));
+    if (r == (ssize_t) sizeof(buf) && fd != loop->priv.wakeup_wfd)
       continue;
     if (r == -1 && errno == EINTR)
       continue;
     break;
   }
-  __atomic_store_n(&loop->priv.wakeup_pending, 0, __ATOMIC_SEQ_CST);
-
-  uv__signal_dispatch(loop);
-  uv__async_dispatch(loop);
-  uv__work_done(loop);
 }
 
-void uv__platform_wakeup(uv_loop_t* loop) {
+static void wakeup_cb(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
+  (void) w;
+  (void) events;
+  /* Drain first, then clear the flag: a wake-up racing with us then either
+   * sees the flag set (and we will see its work below) or writes again. */
+  wakeup_drain(loop);
+  __atomic_fetch_and(&loop->priv.wakeup_pending, ~UV__WAKE_PENDING,
+                     __ATOMIC_SEQ_CST);
+  run_woken(loop);
+}
+
+static void wakeup_write(uv_loop_t* loop) {
   static const uint64_t one = 1;
   int saved_errno;
   ssize_t r;
-
-  if (__atomic_exchange_n(&loop->priv.wakeup_pending, 1, __ATOMIC_SEQ_CST))
-    return;
 
   saved_errno = errno;  /* we may be in a signal handler */
   do {
@@ -108,6 +129,77 @@ void uv__platform_wakeup(uv_loop_t* loop) {
   } while (r == -1 && errno == EINTR);
   /* EAGAIN: the channel is already full, so the loop will wake anyway. */
   errno = saved_errno;
+}
+
+void uv__platform_wakeup(uv_loop_t* loop) {
+  int old;
+
+  old = __atomic_fetch_or(&loop->priv.wakeup_pending, UV__WAKE_PENDING,
+                          __ATOMIC_SEQ_CST);
+  if ((old & (UV__WAKE_PENDING | UV__WAKE_SLEEPING)) == UV__WAKE_SLEEPING)
+    wakeup_write(loop);
+}
+
+/* Called before each wait in the poller (blocking: it may sleep).  Runs
+ * what was signalled without a write and reports 1, the wait then must
+ * not block; else marks the loop sleeping for a blocking wait.  Right
+ * after async callbacks ran, the word is watched for a moment first: a
+ * thread flooding a handle raises pending again within a microsecond, and
+ * catching it here spares both threads the sleep, the write and the
+ * cross-CPU wake-up (2 vCPUs: 56k callbacks/s before, 18 us each). */
+#define UV__WAKE_SPINS 64
+
+int uv__wakeup_before_wait(uv_loop_t* loop, int blocking) {
+  int spins;
+  int old;
+
+  if (blocking && async_busy) {
+    for (spins = 0; spins < UV__WAKE_SPINS; spins++) {
+      if (__atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_RELAXED) &
+          UV__WAKE_PENDING)
+        break;
+      uv__cpu_relax();
+    }
+  }
+  if (blocking)
+    old = __atomic_fetch_or(&loop->priv.wakeup_pending, UV__WAKE_SLEEPING,
+                            __ATOMIC_SEQ_CST);
+  else
+    old = __atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_SEQ_CST);
+  if (!(old & UV__WAKE_PENDING)) {
+    async_busy = 0;
+    return 0;
+  }
+  /* Signalled while marked sleeping, the sender wrote to the channel:
+   * empty it, or its readiness would wake the loop once more for nothing
+   * (and count as one more event). */
+  if (old & UV__WAKE_SLEEPING)
+    wakeup_drain(loop);
+  __atomic_fetch_and(&loop->priv.wakeup_pending,
+                     ~(UV__WAKE_PENDING | UV__WAKE_SLEEPING),
+                     __ATOMIC_SEQ_CST);
+  /* For uv_metrics_info: one event that was waiting, as the channel's
+   * readiness would have been. */
+  uv__metrics_poll_leave(loop, 1, 1);
+  run_woken(loop);
+  return 1;
+}
+
+void uv__wakeup_after_wait(uv_loop_t* loop) {
+  __atomic_fetch_and(&loop->priv.wakeup_pending, ~UV__WAKE_SLEEPING,
+                     __ATOMIC_SEQ_CST);
+}
+
+/* Leaving uv_run: whoever polls the backend descriptor next (an embedder,
+ * or the next uv_run) must be woken by the kernel, so senders write again,
+ * and what was signalled meanwhile without a write is written now. */
+void uv__platform_run_end(uv_loop_t* loop) {
+  int old;
+
+  old = __atomic_fetch_or(&loop->priv.wakeup_pending, UV__WAKE_SLEEPING,
+                          __ATOMIC_SEQ_CST);
+  if ((old & (UV__WAKE_PENDING | UV__WAKE_SLEEPING)) == UV__WAKE_PENDING)
+    wakeup_write(loop);
 }
 
 int uv__platform_loop_init(uv_loop_t* loop) {
@@ -122,6 +214,7 @@ int uv__platform_loop_init(uv_loop_t* loop) {
   loop->priv.backend_fd = -1;
   loop->priv.wakeup_watcher.fd = -1;
   loop->priv.wakeup_wfd = -1;
+  loop->priv.wakeup_pending = UV__WAKE_SLEEPING;  /* not running yet */
   loop->priv.emfile_fd = -1;
   loop->priv.emfile_timer = NULL;
   uv__process_loop_init(loop);
@@ -175,7 +268,8 @@ static int loop_fork(uv_loop_t* loop) {
       uv__queue_insert_tail(&loop->priv.watcher_queue, &w->watcher_queue);
   }
 
-  __atomic_store_n(&loop->priv.wakeup_pending, 0, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&loop->priv.wakeup_pending, UV__WAKE_SLEEPING,
+                   __ATOMIC_SEQ_CST);
   err = wakeup_open(loop);
 #if defined(__linux__)
   if (err == 0)

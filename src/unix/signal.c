@@ -52,6 +52,7 @@
  *   dispatched stay the parent's (POSIX clears a child's pending signals).
  */
 #include "internal.h"
+#include "atomic.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -74,14 +75,6 @@ static int registry_lock;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static _Thread_local sigset_t atfork_mask;
 
-static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
 /* The handler must not make system calls it need not, so it only spins;
  * a thread may yield the CPU to a handler that is running elsewhere. */
 static void spin_lock(int may_yield) {
@@ -90,7 +83,7 @@ static void spin_lock(int may_yield) {
       if (may_yield)
         sched_yield();
       else
-        cpu_relax();
+        uv__cpu_relax();
     }
   }
 }

@@ -101,6 +101,10 @@ void uv__win_insert_pending(uv_loop_t* loop, struct uv__req_priv* req) {
   loop->priv.pending_reqs_tail = req;
 }
 
+void uv__platform_run_end(uv_loop_t* loop) {
+  (void) loop;  /* every wake-up posts to the completion port */
+}
+
 int uv__platform_has_pending(const uv_loop_t* loop) {
   return loop->priv.pending_reqs_tail != NULL;
 }
