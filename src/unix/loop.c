@@ -165,7 +165,7 @@ int uv__wakeup_before_wait(uv_loop_t* loop, int blocking) {
     old = __atomic_fetch_or(&loop->priv.wakeup_pending, UV__WAKE_SLEEPING,
                             __ATOMIC_SEQ_CST);
   else
-    old = __atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_SEQ_CST);
+    old = __atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_ACQUIRE);
   if (!(old & UV__WAKE_PENDING)) {
     async_busy = 0;
     return 0;
@@ -196,6 +196,11 @@ void uv__wakeup_after_wait(uv_loop_t* loop) {
 void uv__platform_run_end(uv_loop_t* loop) {
   int old;
 
+  /* Already so when uv_run never waited (UV_RUN_NOWAIT, a loop with
+   * nothing to do): no locked instruction then. */
+  if (__atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_RELAXED) &
+      UV__WAKE_SLEEPING)
+    return;
   old = __atomic_fetch_or(&loop->priv.wakeup_pending, UV__WAKE_SLEEPING,
                           __ATOMIC_SEQ_CST);
   if ((old & (UV__WAKE_PENDING | UV__WAKE_SLEEPING)) == UV__WAKE_PENDING)
