@@ -775,6 +775,18 @@ TEST(loop_backend_timeout_infinite) {
 #ifndef _WIN32
 static int embed_async_calls;
 
+/* One turn of the embedding loop: wait on the backend descriptor for at
+ * most the loop's own timeout, then run what is ready. */
+static void embed_turn(uv_loop_t* loop) {
+  struct pollfd pfd;
+
+  pfd.fd = uv_backend_fd(loop);
+  pfd.events = POLLIN;
+  pfd.revents = 0;
+  ASSERT_GE(poll(&pfd, 1, uv_backend_timeout(loop)), 0);
+  uv_run(loop, UV_RUN_NOWAIT);
+}
+
 static void embed_async_cb(uv_async_t* handle) {
   embed_async_calls++;
   uv_close((uv_handle_t*) handle, NULL);
@@ -793,7 +805,6 @@ TEST(loop_embed_backend_fd) {
   uv_timer_t timer;
   uv_async_t async;
   uv_thread_t thread;
-  struct pollfd pfd;
   uint64_t t0;
 
   ASSERT_OK(uv_loop_init(&loop));
@@ -803,13 +814,8 @@ TEST(loop_embed_backend_fd) {
   embed_async_calls = 0;
   t0 = uv_hrtime();
   ASSERT_OK(uv_thread_create(&thread, send_async_thread, &async));
-  while (embed_async_calls == 0) {
-    pfd.fd = uv_backend_fd(&loop);
-    pfd.events = POLLIN;
-    pfd.revents = 0;
-    ASSERT_GE(poll(&pfd, 1, uv_backend_timeout(&loop)), 0);
-    uv_run(&loop, UV_RUN_NOWAIT);
-  }
+  while (embed_async_calls == 0)
+    embed_turn(&loop);
   ASSERT_LT(uv_hrtime() - t0, (uint64_t) 5 * 1000 * 1000 * 1000);
   ASSERT_OK(uv_thread_join(&thread));
   close_loop_and_check(&loop);
@@ -850,7 +856,6 @@ TEST(loop_embed_backend_fd_repeated) {
   uv_timer_t timer;
   uv_async_t async;
   uv_thread_t thread;
-  struct pollfd pfd;
   uint64_t t0;
 
   ASSERT_OK(uv_loop_init(&loop));
@@ -860,13 +865,8 @@ TEST(loop_embed_backend_fd_repeated) {
   embed_seen = 0;
   t0 = uv_hrtime();
   ASSERT_OK(uv_thread_create(&thread, embed_sender, &async));
-  while (__atomic_load_n(&embed_seen, __ATOMIC_SEQ_CST) < EMBED_ROUNDS) {
-    pfd.fd = uv_backend_fd(&loop);
-    pfd.events = POLLIN;
-    pfd.revents = 0;
-    ASSERT_GE(poll(&pfd, 1, uv_backend_timeout(&loop)), 0);
-    uv_run(&loop, UV_RUN_NOWAIT);
-  }
+  while (__atomic_load_n(&embed_seen, __ATOMIC_SEQ_CST) < EMBED_ROUNDS)
+    embed_turn(&loop);
   ASSERT_LT(uv_hrtime() - t0, (uint64_t) 5 * 1000 * 1000 * 1000);
   ASSERT_OK(uv_thread_join(&thread));
   uv_close((uv_handle_t*) &async, NULL);

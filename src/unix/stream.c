@@ -650,6 +650,14 @@ static void stop_reading(uv_stream_t* s) {
   uv__handle_stop((uv_handle_t*) s);
 }
 
+/* The peer will send nothing more: reading stops and the user hears
+ * UV_EOF, with buf handed back. */
+static void end_of_stream(uv_stream_t* s, const uv_buf_t* buf) {
+  s->flags |= UV__STREAM_EOF;
+  stop_reading(s);
+  s->spriv.read_cb(s, UV_EOF, buf);
+}
+
 static void stream_read(uv_stream_t* s) {
   union uv__cmsg_fds cmsg;
   struct msghdr msg;
@@ -711,9 +719,7 @@ static void stream_read(uv_stream_t* s) {
       return;
     }
     if (n == 0) {
-      s->flags |= UV__STREAM_EOF;
-      stop_reading(s);
-      read_cb(s, UV_EOF, &buf);
+      end_of_stream(s, &buf);
       return;
     }
     if (ipc) {
@@ -749,9 +755,7 @@ static void eof_on_hangup(uv_stream_t* s, unsigned int events) {
       !(s->flags & UV__STREAM_READ_PARTIAL) || (s->flags & UV__STREAM_EOF))
     return;
   buf = uv_buf_init(NULL, 0);
-  s->flags |= UV__STREAM_EOF;
-  stop_reading(s);
-  s->spriv.read_cb(s, UV_EOF, &buf);
+  end_of_stream(s, &buf);
 }
 
 /* ---- the watcher of a connected stream --------------------------------- */
