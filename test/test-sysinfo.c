@@ -736,7 +736,15 @@ TEST(sysinfo_getrusage_thread) {
   ASSERT_OK(uv_getrusage_thread(&self_after));
   ASSERT_OK(uv_getrusage(&proc));
   ASSERT_UINT64_LT(cpu_us(&self_after) - cpu_us(&self_before), 50000);
+#ifdef _WIN32
+  /* Process and thread times need not share one clock there: under Wine the
+   * process total can trail the exact per-thread figures by a few scheduler
+   * ticks (seen once in CI).  100 ms burnt elsewhere still shows. */
+  ASSERT_UINT64_GE(cpu_us(&proc) + 30000,
+                   cpu_us(&b.usage) + cpu_us(&self_after));
+#else
   ASSERT_UINT64_GE(cpu_us(&proc), cpu_us(&b.usage) + cpu_us(&self_after));
+#endif
   return 0;
 #else
   RETURN_SKIP("RUSAGE_THREAD is not available everywhere");
