@@ -404,7 +404,6 @@ struct uv__loop_watcher_priv {
 struct uv__async_priv {
   uv_async_cb cb;
   struct uv__queue queue;
-  int state;             /* pending bit and in-flight sender count; atomic */
 };
 
 struct uv__fs_poll_priv {
@@ -436,6 +435,7 @@ struct uv__random_priv {
   void* data; \
   uv_loop_t* loop; \
   uv_handle_type type; \
+  int uv__state; /* async handles' send state (atomic); 0 in the others */ \
   union { int fd; void* reserved[4]; } u; \
   unsigned int flags; \
   struct uv__handle_priv hpriv;

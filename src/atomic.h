@@ -29,6 +29,11 @@ static inline int uv__atomic_fetch_and(int* p, int v) {
 static inline int uv__atomic_exchange(int* p, int v) {
   return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
 }
+/* Stores desired if *p still holds *expected; else loads *p there. */
+static inline int uv__atomic_cas(int* p, int* expected, int desired) {
+  return __atomic_compare_exchange_n(p, expected, desired, 0,
+                                     __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+}
 static inline unsigned int uv__atomic_load_relaxed_u(const unsigned int* p) {
   return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
@@ -68,6 +73,15 @@ static __inline int uv__atomic_fetch_and(int* p, int v) {
 }
 static __inline int uv__atomic_exchange(int* p, int v) {
   return (int) _InterlockedExchange((volatile long*) p, v);
+}
+static __inline int uv__atomic_cas(int* p, int* expected, int desired) {
+  long seen;
+
+  seen = _InterlockedCompareExchange((volatile long*) p, desired, *expected);
+  if (seen == *expected)
+    return 1;
+  *expected = (int) seen;
+  return 0;
 }
 static __inline unsigned int uv__atomic_load_relaxed_u(
     const unsigned int* p) {

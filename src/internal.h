@@ -52,6 +52,7 @@ static inline void uv__handle_init(uv_loop_t* loop, uv_handle_t* h,
                                    uv_handle_type type) {
   h->loop = loop;
   h->type = type;
+  h->uv__state = 0;
   h->flags = UV__H_REF;
   h->hpriv.close_cb = NULL;
   h->hpriv.next_closing = NULL;
@@ -166,8 +167,12 @@ int uv__fs_poll_close(uv_fs_poll_t* h);
 void uv__async_close(uv_async_t* h);
 void uv__async_finish_close(uv_async_t* h);
 /* Runs the callbacks of every async handle that was sent to; returns how
- * many ran. */
-int uv__async_dispatch(uv_loop_t* loop);
+ * many ran.  watch: mark those handles watched, a promise the caller keeps
+ * by calling uv__async_pending before each wait and uv__async_unwatch
+ * before the first wait it does not look (1 then: one was sent to). */
+int uv__async_dispatch(uv_loop_t* loop, int watch);
+int uv__async_pending(uv_loop_t* loop);
+int uv__async_unwatch(uv_loop_t* loop);
 
 /* ---- thread pool (threadpool.c) --------------------------------------- */
 enum uv__work_kind {

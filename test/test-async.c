@@ -380,6 +380,68 @@ static void* kill_main_thread(void* arg) {
 }
 #endif
 
+/* A thread floods a handle (the loop then looks at it before each wait,
+ * and the sender stops waking it), then sends one at a time, each after
+ * the previous callback ran and the loop had time to go back to sleep:
+ * every one of those must still wake it.  A lost wake-up hangs here. */
+#define FLOOD_SENDS 200000
+#define SINGLE_SENDS 100
+
+static struct {
+  uv_async_t async;
+  int want;            /* atomic: the single send last made */
+  int answered;        /* atomic: `want` as a callback last read it */
+  int done;            /* atomic */
+  int calls;
+} flood;
+
+static void* flood_thread(void* arg) {
+  int i;
+
+  (void) arg;
+  for (i = 0; i < FLOOD_SENDS; i++)
+    ASSERT_OK(uv_async_send(&flood.async));
+  for (i = 1; i <= SINGLE_SENDS; i++) {
+    /* Give the loop time to stop watching and block (not needed for
+     * correctness: each send below must work whatever the loop does). */
+    if (i % 10 == 0)
+      uv_sleep(2);
+    __atomic_store_n(&flood.want, i, __ATOMIC_SEQ_CST);
+    ASSERT_OK(uv_async_send(&flood.async));
+    /* Answered only by a callback that started after the store. */
+    while (__atomic_load_n(&flood.answered, __ATOMIC_SEQ_CST) < i)
+      uv_sleep(0);
+  }
+  __atomic_store_n(&flood.done, 1, __ATOMIC_SEQ_CST);
+  ASSERT_OK(uv_async_send(&flood.async));
+  return NULL;
+}
+
+static void flood_cb(uv_async_t* handle) {
+  flood.calls++;
+  __atomic_store_n(&flood.answered,
+                   __atomic_load_n(&flood.want, __ATOMIC_SEQ_CST),
+                   __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&flood.done, __ATOMIC_SEQ_CST))
+    uv_close((uv_handle_t*) handle, NULL);
+}
+
+TEST(async_flood_then_single_sends) {
+  plain_thread_t thread;
+  uv_loop_t loop;
+
+  memset(&flood, 0, sizeof(flood));
+  ASSERT_OK(uv_loop_init(&loop));
+  ASSERT_OK(uv_async_init(&loop, &flood.async, flood_cb));
+  ASSERT_OK(plain_thread_create(&thread, flood_thread, NULL));
+  ASSERT_OK(uv_run(&loop, UV_RUN_DEFAULT));
+  ASSERT_OK(plain_thread_join(thread));
+  ASSERT_EQ(flood.answered, SINGLE_SENDS);
+  ASSERT_GE(flood.calls, SINGLE_SENDS + 1);
+  close_loop_and_check(&loop);
+  return 0;
+}
+
 /* uv_async_send is async-signal-safe: from a handler that interrupts the
  * loop thread, both outside uv_run and while it waits for events. */
 TEST(async_send_from_signal_handler) {

@@ -100,7 +100,7 @@ struct size_row {
 # define PIN(linux_x64, win_x64) (linux_x64)
 #endif
 static const struct size_row sizes[] = {
-  { "uv_loop_t", sizeof(uv_loop_t), PIN(504, 320) },
+  { "uv_loop_t", sizeof(uv_loop_t), PIN(512, 328) },
   { "uv_handle_t", sizeof(uv_handle_t), PIN(96, 112) },
   { "uv_stream_t", sizeof(uv_stream_t), PIN(264, 256) },
   { "uv_tcp_t", sizeof(uv_tcp_t), PIN(280, 296) },
@@ -112,7 +112,7 @@ static const struct size_row sizes[] = {
   { "uv_prepare_t", sizeof(uv_prepare_t), PIN(120, 136) },
   { "uv_check_t", sizeof(uv_check_t), PIN(120, 136) },
   { "uv_idle_t", sizeof(uv_idle_t), PIN(120, 136) },
-  { "uv_async_t", sizeof(uv_async_t), PIN(128, 144) },
+  { "uv_async_t", sizeof(uv_async_t), PIN(120, 136) },
   { "uv_process_t", sizeof(uv_process_t), PIN(192, 224) },
   { "uv_fs_event_t", sizeof(uv_fs_event_t), PIN(136, 240) },
   { "uv_fs_poll_t", sizeof(uv_fs_poll_t), PIN(104, 120) },

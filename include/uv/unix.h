@@ -187,10 +187,12 @@ struct uv__loop_priv {
   unsigned int nwatchers;
   unsigned int io_gen;
   int backend_fd;
+  int async_watching;              /* loop thread's copy of UV__WAKE_WATCHING */
   struct uv__queue idle_handles;
   struct uv__queue prepare_handles;
   struct uv__queue check_handles;
   struct uv__queue async_handles;
+  struct uv__queue* async_next;    /* uv__async_dispatch's next stop */
   uv_handle_t* closing_handles;
   struct uv__heap_node* timer_heap;
   uint64_t timer_seq;

@@ -196,6 +196,7 @@ struct uv__loop_priv {
   struct uv__queue prepare_handles;
   struct uv__queue check_handles;
   struct uv__queue async_handles;
+  struct uv__queue* async_next;    /* uv__async_dispatch's next stop */
   uv_handle_t* closing_handles;
   struct uv__heap_node* timer_heap;
   uint64_t timer_seq;

@@ -11,7 +11,9 @@
  * word before it next blocks, and both changes are atomic operations on
  * the same word, so one side always sees the other.  A thread flooding an
  * async handle then costs neither side a system call while the loop keeps
- * up.
+ * up; once the handle's callback has run, the loop also looks at the
+ * handle itself before each wait ("watching", src/async.c), and the
+ * flooding thread leaves the word alone too.
  */
 #include "backend.h"
 #include "atomic.h"
@@ -76,14 +78,25 @@ static void wakeup_close(uv_loop_t* loop) {
   loop->priv.wakeup_wfd = -1;
 }
 
-/* Whether the last wake-up on this thread ran async callbacks: a sender
- * may be flooding, and its next signal is then worth a short wait. */
-static _Thread_local int async_busy;
+/* Watching: a handle whose callback just ran may be flooded by a sender.
+ * The loop then promises (in the handle, see src/async.c) to look at its
+ * async handles before each wait, and such a sender needs neither the
+ * wake-up word nor the channel.  The promise ends at the first wait for
+ * which a look (after a short watch, for a blocking one) finds nothing. */
+static void dispatch_async(uv_loop_t* loop) {
+  if (uv__async_dispatch(loop, 1) > 0)
+    loop->priv.async_watching = 1;
+}
+
+static int watch_stop(uv_loop_t* loop) {
+  loop->priv.async_watching = 0;
+  return uv__async_unwatch(loop);
+}
 
 /* What other threads and signal handlers wake the loop for. */
 static void run_woken(uv_loop_t* loop) {
   uv__signal_dispatch(loop);
-  async_busy = uv__async_dispatch(loop) > 0;
+  dispatch_async(loop);
   uv__work_done(loop);
 }
 
@@ -142,33 +155,47 @@ void uv__platform_wakeup(uv_loop_t* loop) {
 
 /* Called before each wait in the poller (blocking: it may sleep).  Runs
  * what was signalled without a write and reports 1, the wait then must
- * not block; else marks the loop sleeping for a blocking wait.  Right
- * after async callbacks ran, the word is watched for a moment first: a
- * thread flooding a handle raises pending again within a microsecond, and
- * catching it here spares both threads the sleep, the write and the
- * cross-CPU wake-up (2 vCPUs: 56k callbacks/s before, 18 us each). */
+ * not block; else marks the loop sleeping for a blocking wait.  While
+ * watching, a blocking wait first looks at the handles and the word for a
+ * moment: a thread flooding a handle makes it pending again within a
+ * microsecond, and catching it here spares both threads the sleep, the
+ * write and the cross-CPU wake-up (2 vCPUs: 56k callbacks/s without, 18 us
+ * each). */
 #define UV__WAKE_SPINS 64
 
 int uv__wakeup_before_wait(uv_loop_t* loop, int blocking) {
+  int async_ready;
   int spins;
   int old;
 
-  if (blocking && async_busy) {
-    for (spins = 0; spins < UV__WAKE_SPINS; spins++) {
-      if (__atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_RELAXED) &
-          UV__WAKE_PENDING)
+  async_ready = 0;
+  if (loop->priv.async_watching) {
+    for (spins = 0;; spins++) {
+      async_ready = uv__async_pending(loop);
+      if (async_ready || !blocking || spins == UV__WAKE_SPINS ||
+          (__atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_RELAXED) &
+           UV__WAKE_PENDING))
         break;
       uv__cpu_relax();
     }
+    /* Nothing yet: senders must wake the loop again from here on. */
+    if (!async_ready)
+      async_ready = watch_stop(loop);
   }
-  if (blocking)
+
+  if (blocking && !async_ready)
     old = __atomic_fetch_or(&loop->priv.wakeup_pending, UV__WAKE_SLEEPING,
                             __ATOMIC_SEQ_CST);
   else
     old = __atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_ACQUIRE);
   if (!(old & UV__WAKE_PENDING)) {
-    async_busy = 0;
-    return 0;
+    if (!async_ready)
+      return 0;
+    /* Only watched async handles: their senders left the word alone, and
+     * so does the loop. */
+    uv__metrics_poll_leave(loop, 1, 1);
+    dispatch_async(loop);
+    return 1;
   }
   /* Signalled while marked sleeping, the sender wrote to the channel:
    * empty it, or its readiness would wake the loop once more for nothing
@@ -194,16 +221,24 @@ void uv__wakeup_after_wait(uv_loop_t* loop) {
  * or the next uv_run) must be woken by the kernel, so senders write again,
  * and what was signalled meanwhile without a write is written now. */
 void uv__platform_run_end(uv_loop_t* loop) {
+  int pending;
   int old;
 
+  pending = 0;
+  if (loop->priv.async_watching && watch_stop(loop))
+    pending = UV__WAKE_PENDING;
   /* Already so when uv_run never waited (UV_RUN_NOWAIT, a loop with
    * nothing to do): no locked instruction then. */
-  if (__atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_RELAXED) &
-      UV__WAKE_SLEEPING)
+  if (!pending &&
+      (__atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_RELAXED) &
+       UV__WAKE_SLEEPING))
     return;
-  old = __atomic_fetch_or(&loop->priv.wakeup_pending, UV__WAKE_SLEEPING,
-                          __ATOMIC_SEQ_CST);
-  if ((old & (UV__WAKE_PENDING | UV__WAKE_SLEEPING)) == UV__WAKE_PENDING)
+  old = __atomic_fetch_or(&loop->priv.wakeup_pending,
+                          UV__WAKE_SLEEPING | pending, __ATOMIC_SEQ_CST);
+  /* Written already only if pending was raised while sleeping was set. */
+  if ((old | pending) & UV__WAKE_PENDING &&
+      (old & (UV__WAKE_PENDING | UV__WAKE_SLEEPING)) !=
+          (UV__WAKE_PENDING | UV__WAKE_SLEEPING))
     wakeup_write(loop);
 }
 

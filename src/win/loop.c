@@ -82,7 +82,7 @@ void uv__platform_wakeup(uv_loop_t* loop) {
  * either still sees it set (and we see its work below) or posts again. */
 static void wakeup_dispatch(uv_loop_t* loop) {
   InterlockedExchange(&loop->priv.wakeup_pending, 0);
-  uv__async_dispatch(loop);
+  uv__async_dispatch(loop, 0);  /* this poller never looks at the handles */
   uv__work_done(loop);
 }
 
