@@ -122,13 +122,14 @@ int uv__async_dispatch(uv_loop_t* loop, int watch) {
 
 /* A plain look: enough for the loop watching its handles, as a missed
  * change is seen by uv__async_unwatch's exchange. */
-int uv__async_pending(uv_loop_t* loop) {
+int uv__async_pending(uv_loop_t* loop, unsigned int* looked) {
   struct uv__queue* head;
   struct uv__queue* q;
   uv_async_t* h;
 
   head = &loop->priv.async_handles;
   for (q = uv__queue_next(head); q != head; q = uv__queue_next(q)) {
+    ++*looked;
     h = uv__queue_data(q, uv_async_t, priv.queue);
     if (uv__atomic_load_relaxed(&h->uv__state) & ASYNC_PENDING)
       return 1;

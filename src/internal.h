@@ -169,9 +169,10 @@ void uv__async_finish_close(uv_async_t* h);
 /* Runs the callbacks of every async handle that was sent to; returns how
  * many ran.  watch: mark those handles watched, a promise the caller keeps
  * by calling uv__async_pending before each wait and uv__async_unwatch
- * before the first wait it does not look (1 then: one was sent to). */
+ * before the first wait it does not look (1 then: one was sent to).
+ * uv__async_pending adds the number of handles it looked at to *looked. */
 int uv__async_dispatch(uv_loop_t* loop, int watch);
-int uv__async_pending(uv_loop_t* loop);
+int uv__async_pending(uv_loop_t* loop, unsigned int* looked);
 int uv__async_unwatch(uv_loop_t* loop);
 
 /* ---- thread pool (threadpool.c) --------------------------------------- */

@@ -218,22 +218,33 @@ int uv_backend_timeout(const uv_loop_t* loop) {
  * latency low, and the bound keeps one busy stream from starving the rest. */
 #define UV__PENDING_ROUNDS 8
 
+static int run_alive(uv_loop_t* loop, uv_run_mode mode);
+
+/* A loop with nothing to do returns at once (embedders poll with
+ * UV_RUN_NOWAIT): no turn, so nothing for uv__platform_run_end either. */
 int uv_run(uv_loop_t* loop, uv_run_mode mode) {
+  if (!uv__loop_usable(loop))
+    return UV_EINVAL;
+  if (uv__loop_alive(loop))
+    return run_alive(loop, mode);
+  uv__update_time(loop);
+  loop->stop_flag = 0;
+  return 0;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int run_alive(uv_loop_t* loop, uv_run_mode mode) {
   int alive;
   int can_sleep;
   int timeout;
   int i;
 
-  if (!uv__loop_usable(loop))
-    return UV_EINVAL;
-
-  alive = uv__loop_alive(loop);
-  if (!alive)
-    uv__update_time(loop);
-
+  alive = 1;
   /* In default mode timers that are already due run before the first
    * poll, as libuv users expect. */
-  if (mode == UV_RUN_DEFAULT && alive && !loop->stop_flag) {
+  if (mode == UV_RUN_DEFAULT && !loop->stop_flag) {
     uv__update_time(loop);
     uv__run_timers(loop);
   }

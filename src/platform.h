@@ -48,8 +48,9 @@ int uv__platform_backend_stale(const uv_loop_t* loop);
  * async-signal-safe.  Wake-ups are coalesced. */
 void uv__platform_wakeup(uv_loop_t* loop);
 
-/* uv_run is returning: from now on a wake-up must reach whoever polls the
- * loop's backend descriptor (an embedder), not only a running loop. */
+/* uv_run is returning after at least one turn: from now on a wake-up must
+ * reach whoever polls the loop's backend descriptor (an embedder), not
+ * only a running loop.  (A uv_run that ran no turn left nothing to undo.) */
 void uv__platform_run_end(uv_loop_t* loop);
 
 /* Monotonic time in nanoseconds; `coarse` allows a cheaper, ms-grade clock
