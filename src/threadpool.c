@@ -48,9 +48,9 @@
  * a loop that keeps that CPU busy instead of waiting, did not show: a loop
  * computing for 5 ms after each submission saw its items start 32-42 us
  * later on average, as with libuv (46-85 us); the scheduler moves one of
- * the two threads to the idle CPU.  The
- * opposite trap is a steady stream: a thread that empties the queue,
- * sleeps and is woken again for every job.  spin_for_work covers that.
+ * the two threads to the idle CPU.  The opposite trap is a steady stream:
+ * a thread that empties the queue, sleeps and is woken again for every
+ * job.  spin_for_work covers that.
  *
  * Lock order: pool_mutex, then a loop's wq_mutex.
  */

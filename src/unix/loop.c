@@ -189,27 +189,25 @@ int uv__wakeup_before_wait(uv_loop_t* loop, int blocking) {
                             __ATOMIC_SEQ_CST);
   else
     old = __atomic_load_n(&loop->priv.wakeup_pending, __ATOMIC_ACQUIRE);
-  if (!(old & UV__WAKE_PENDING)) {
-    if (!async_ready)
-      return 0;
-    /* Only watched async handles: their senders left the word alone, and
-     * so does the loop. */
-    uv__metrics_poll_leave(loop, 1, 1);
-    dispatch_async(loop);
-    return 1;
+  if (old & UV__WAKE_PENDING) {
+    /* Signalled while marked sleeping, the sender wrote to the channel:
+     * empty it, or its readiness would wake the loop once more for
+     * nothing (and count as one more event). */
+    if (old & UV__WAKE_SLEEPING)
+      wakeup_drain(loop);
+    __atomic_fetch_and(&loop->priv.wakeup_pending,
+                       ~(UV__WAKE_PENDING | UV__WAKE_SLEEPING),
+                       __ATOMIC_SEQ_CST);
+  } else if (!async_ready) {
+    return 0;
   }
-  /* Signalled while marked sleeping, the sender wrote to the channel:
-   * empty it, or its readiness would wake the loop once more for nothing
-   * (and count as one more event). */
-  if (old & UV__WAKE_SLEEPING)
-    wakeup_drain(loop);
-  __atomic_fetch_and(&loop->priv.wakeup_pending,
-                     ~(UV__WAKE_PENDING | UV__WAKE_SLEEPING),
-                     __ATOMIC_SEQ_CST);
   /* For uv_metrics_info: one event that was waiting, as the channel's
    * readiness would have been. */
   uv__metrics_poll_leave(loop, 1, 1);
-  run_woken(loop);
+  if (old & UV__WAKE_PENDING)
+    run_woken(loop);
+  else
+    dispatch_async(loop);  /* watched handles only: the word stays alone */
   return 1;
 }
 

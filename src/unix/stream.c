@@ -752,7 +752,8 @@ static void eof_on_hangup(uv_stream_t* s, unsigned int events) {
   uv_buf_t buf;
 
   if (!(events & UV__POLLHUP) || !(s->flags & UV__STREAM_READING) ||
-      !(s->flags & UV__STREAM_READ_PARTIAL) || (s->flags & UV__STREAM_EOF))
+      !(s->flags & UV__STREAM_READ_PARTIAL) || (s->flags & UV__STREAM_EOF) ||
+      uv__is_closing((uv_handle_t*) s))
     return;
   buf = uv_buf_init(NULL, 0);
   end_of_stream(s, &buf);
@@ -790,8 +791,6 @@ static void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) {
   if ((events & (UV__POLLIN | UV__POLLERR | UV__POLLHUP)) &&
       (s->flags & UV__STREAM_READING)) {
     stream_read(s);
-    if (uv__is_closing((uv_handle_t*) s))
-      return;
     eof_on_hangup(s, events);
   }
   if (uv__is_closing((uv_handle_t*) s))
